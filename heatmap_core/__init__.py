@@ -1,0 +1,41 @@
+"""heatmap_core: video heatmaps and line/zone counting, a drop-in for Ultralytics'
+`solutions.Heatmap`. Pure Python; imports no UI toolkit.
+
+    >>> from heatmap_core import Heatmap
+    >>> heatmap = Heatmap(model="motion", colormap="inferno", region=[(0, 200), (640, 200)])
+    >>> results = heatmap(frame)  # results.plot_im, results.in_count, results.out_count
+"""
+
+from heatmap_core.accumulator import HeatAccumulator, colorize, overlay
+from heatmap_core.analysis import OUTPUT_FILES, Progress, RunSummary, analyse_video
+from heatmap_core.colormaps import COLORMAPS, colormap_name, resolve_colormap
+from heatmap_core.counting import LineCounter, RegionCounter, ZoneCounter, make_counter
+from heatmap_core.detectors import (
+    Detector,
+    ModelLoadError,
+    MotionDetector,
+    ScriptedDetector,
+    YoloDetector,
+    is_official_name,
+    load_detector,
+    load_model,
+    resolve_classes,
+)
+from heatmap_core.pipeline import Heatmap, HeatmapResults
+from heatmap_core.regions import Region, parse_points, parse_regions
+from heatmap_core.scene import Mover, Scene, sample_scene
+from heatmap_core.series import CountSeries, SeriesBin
+from heatmap_core.types import CountEvent, DwellRecord, RegionCounts, Tracks
+from heatmap_core.video import H264Writer, VideoError, VideoInfo, VideoReader, open_video
+
+__all__ = [
+    "COLORMAPS", "OUTPUT_FILES", "CountEvent", "CountSeries", "Detector", "DwellRecord",
+    "H264Writer", "HeatAccumulator", "Heatmap", "HeatmapResults", "LineCounter",
+    "ModelLoadError", "MotionDetector", "Mover", "Progress", "Region", "RegionCounter",
+    "RegionCounts", "RunSummary", "Scene", "ScriptedDetector", "SeriesBin", "Tracks",
+    "VideoError", "VideoInfo", "VideoReader", "YoloDetector", "ZoneCounter",
+    "analyse_video", "colorize", "colormap_name", "is_official_name", "load_detector",
+    "load_model", "make_counter", "open_video", "overlay", "parse_points", "parse_regions",
+    "resolve_classes", "resolve_colormap", "sample_scene",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,221 @@
+"""Analysing a whole video into a folder of results: the loop the CLI and the app share.
+
+Files appear atomically (written under a temporary name, then renamed), and
+summary.json is written last: a folder with a summary is complete, and the summary
+says `partial: true` when the run was stopped or the video ended early.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from heatmap_core.colormaps import colormap_name
+from heatmap_core.pipeline import Heatmap, HeatmapResults
+from heatmap_core.video import H264Writer, VideoReader, open_video
+
+__all__ = ["OUTPUT_FILES", "Progress", "RunSummary", "analyse_video"]
+
+OUTPUT_FILES = {
+    "annotated_video": "annotated.mp4",
+    "heatmap_png": "heatmap.png",
+    "heatmap_npy": "heatmap.npy",
+    "events_csv": "events.csv",
+    "series_csv": "series.csv",
+    "summary_json": "summary.json",
+}
+EVENT_COLUMNS = ("frame", "time_s", "track_id", "class", "direction", "region")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a running analysis is; `latest` is the newest frame's results."""
+
+    frames_done: int
+    frames_total: int | None
+    elapsed_s: float
+    latest: HeatmapResults | None = None
+
+    @property
+    def fps(self) -> float:
+        return self.frames_done / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    @property
+    def fraction(self) -> float | None:
+        if not self.frames_total:
+            return None
+        return min(self.frames_done / self.frames_total, 1.0)
+
+    @property
+    def eta_s(self) -> float | None:
+        if not self.frames_total or self.fps <= 0:
+            return None
+        return max(self.frames_total - self.frames_done, 0) / self.fps
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What summary.json holds: the numbers of a finished (or partial) run."""
+
+    source: str
+    model: str
+    colormap: str
+    frames: int
+    fps: float
+    width: int
+    height: int
+    duration_s: float
+    in_count: int
+    out_count: int
+    classwise_count: dict[str, dict[str, int]]
+    total_tracks: int
+    inside: int
+    region: list[list[float]] | None
+    regions: list[dict[str, Any]]
+    classes: list[str] | None
+    partial: bool
+    stop_reason: str | None
+    elapsed_s: float
+    processing_fps: float
+    created: str
+    files: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def analyse_video(source: str | int | Path, heatmap: Heatmap, output_dir: str | Path, *,
+                  on_progress: Callable[[Progress], None] | None = None,
+                  should_stop: Callable[[], bool] | None = None,
+                  stride: int = 1, progress_interval_s: float = 0.25,
+                  max_frames: int | None = None) -> RunSummary:
+    """Run `heatmap` over every `stride`-th frame of `source`; write results to a folder.
+
+    Raises VideoError when the source cannot be read at all. Stopping (`should_stop`
+    returning True) or a video that ends early gives a partial run, still written.
+    """
+    if stride < 1:
+        raise ValueError(f"stride must be 1 or more, got {stride}")
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    reader = open_video(source)
+    started = time.monotonic()
+    stop_reason: str | None = None
+    frames = 0
+    info = reader.info
+    total = info.frame_count
+    if total is not None:
+        total = -(-total // stride)
+    if max_frames is not None:
+        total = min(total or max_frames, max_frames)
+    writer = H264Writer(_tmp(out / OUTPUT_FILES["annotated_video"]), info.fps / stride,
+                        info.width, info.height)
+    events_tmp = _tmp(out / OUTPUT_FILES["events_csv"])
+    last_report = 0.0
+    with reader, writer, open(events_tmp, "w", newline="") as events_file:
+        events = csv.writer(events_file)
+        events.writerow(EVENT_COLUMNS)
+        results = None
+        for index, time_s, frame in reader:
+            if index % stride:
+                continue
+            if should_stop is not None and should_stop():
+                stop_reason = "stopped"
+                break
+            results = heatmap(frame, time_s)
+            frames += 1
+            writer.write(results.plot_im)
+            for e in results.events:
+                events.writerow((e.frame, f"{e.time_s:.3f}", e.track_id, e.class_name,
+                                 e.direction, e.region))
+            now = time.monotonic()
+            if on_progress is not None and now - last_report >= progress_interval_s:
+                last_report = now
+                on_progress(Progress(frames, total, now - started, results))
+            if max_frames is not None and frames >= max_frames:
+                break
+        if stop_reason is None and reader.stopped_early:
+            stop_reason = (f"the video ended early: frame {reader.frames_read} of "
+                           f"{info.frame_count} could not be decoded")
+    elapsed = time.monotonic() - started
+    if on_progress is not None:
+        on_progress(Progress(frames, total, elapsed, results))
+
+    files = dict(OUTPUT_FILES)
+    os.replace(_tmp(out / files["annotated_video"]), out / files["annotated_video"])
+    os.replace(events_tmp, out / files["events_csv"])
+    _write_heat(heatmap, reader, out)
+    _write_series(heatmap, out / files["series_csv"])
+    regions = [dict(r.to_dict(), **_region_numbers(heatmap, r.name)) for r in heatmap.regions]
+    summary = RunSummary(
+        source=Path(str(source)).name if not info.live else str(source),
+        model=heatmap.model_name, colormap=colormap_name(heatmap.colormap), frames=frames,
+        fps=info.fps, width=info.width, height=info.height,
+        duration_s=round(frames * stride / info.fps, 3), in_count=heatmap.in_count,
+        out_count=heatmap.out_count, classwise_count=heatmap.classwise_count,
+        total_tracks=heatmap.tracks_seen, inside=results.inside if results else 0,
+        region=heatmap.regions[0].to_dict()["points"] if heatmap.regions else None,
+        regions=regions,
+        classes=None if heatmap.classes is None else [heatmap.names[c] for c in heatmap.classes],
+        partial=stop_reason is not None, stop_reason=stop_reason,
+        elapsed_s=round(elapsed, 3), processing_fps=round(frames / elapsed, 2) if elapsed else 0.0,
+        created=datetime.now(timezone.utc).isoformat(timespec="seconds"), files=files)
+    _write_atomic(out / files["summary_json"],
+                  json.dumps(summary.to_dict(), indent=2).encode())
+    return summary
+
+
+def _region_numbers(heatmap: Heatmap, name: str) -> dict[str, Any]:
+    counter = next(c for c in heatmap.counters if c.region.name == name)
+    snap = counter.snapshot()
+    return {"kind": snap.kind, "in_count": snap.in_count, "out_count": snap.out_count,
+            "classwise_count": snap.classwise_count, "inside": snap.inside,
+            "mean_dwell_s": snap.mean_dwell_s}
+
+
+def _write_heat(heatmap: Heatmap, reader: VideoReader, out: Path) -> None:
+    heat = heatmap.heatmap
+    if heat is None:
+        h, w = reader.first_frame.shape[:2]
+        heat = np.zeros((h, w), np.float32)
+    tmp = _tmp(out / OUTPUT_FILES["heatmap_npy"])
+    with open(tmp, "wb") as f:
+        np.save(f, heat)
+    os.replace(tmp, out / OUTPUT_FILES["heatmap_npy"])
+    image = (heatmap.colored_heatmap(reader.first_frame) if heatmap.heatmap is not None
+             else reader.first_frame)
+    ok, png = cv2.imencode(".png", image)
+    if not ok:
+        raise RuntimeError("could not encode heatmap.png")
+    _write_atomic(out / OUTPUT_FILES["heatmap_png"], png.tobytes())
+
+
+def _write_series(heatmap: Heatmap, path: Path) -> None:
+    tmp = _tmp(path)
+    with open(tmp, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(("start_s", "in", "out", "inside", "tracks"))
+        for row in heatmap.series.rows():
+            writer.writerow((row["start_s"], row["in"], row["out"], row["inside"],
+                             row["tracks"]))
+    os.replace(tmp, path)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = _tmp(path)
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _tmp(path: Path) -> Path:
+    return path.with_name(f".{path.stem}.partial{path.suffix}")

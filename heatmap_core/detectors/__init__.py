@@ -1,0 +1,37 @@
+"""Detectors behind one interface: YOLO (any weights), motion (no weights), scripted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from heatmap_core.detectors.base import Detector, ScriptedDetector
+from heatmap_core.detectors.motion import MotionDetector
+from heatmap_core.detectors.yolo import (
+    ModelLoadError,
+    YoloDetector,
+    is_official_name,
+    load_model,
+    resolve_classes,
+)
+
+__all__ = ["Detector", "ModelLoadError", "MotionDetector", "ScriptedDetector",
+           "YoloDetector", "is_official_name", "load_detector", "load_model",
+           "resolve_classes"]
+
+MOTION = "motion"
+
+
+def load_detector(model: Any, **yolo_options: Any) -> Detector:
+    """A detector for `model`: "motion", a Detector instance, or YOLO weights / model.
+
+    `yolo_options` (tracker, conf, iou, classes, device, imgsz, max_det, half) apply to
+    YOLO only; the motion detector has no classes to choose and ignores them.
+    """
+    if isinstance(model, str) and model.strip().lower() == MOTION:
+        return MotionDetector()
+    if isinstance(model, (str, Path)) or type(model).__name__ in ("YOLO", "Model"):
+        return YoloDetector(model, **yolo_options)
+    if isinstance(model, Detector):
+        return model
+    raise TypeError(f"model must be weights, 'motion' or a Detector, not {type(model).__name__}")

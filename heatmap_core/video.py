@@ -1,0 +1,160 @@
+"""Reading video (files, cameras, streams) and writing H.264 mp4 that browsers play."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+__all__ = ["H264Writer", "VideoError", "VideoInfo", "VideoReader", "open_video"]
+
+_STREAM_PREFIXES = ("rtsp://", "rtmp://", "http://", "https://", "udp://", "tcp://")
+
+
+class VideoError(RuntimeError):
+    """A source that cannot be read as video; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    source: str
+    width: int
+    height: int
+    fps: float
+    frame_count: int | None  # None for cameras and streams
+    live: bool
+
+    @property
+    def duration_s(self) -> float | None:
+        return None if self.frame_count is None else self.frame_count / self.fps
+
+
+class VideoReader:
+    """Frames of a video as (index, time in seconds, BGR frame), from the first.
+
+    For files, time is index / fps; for cameras and streams, seconds since opening.
+    `stopped_early` tells, after iteration, whether a file ended before its declared
+    frame count (truncated or corrupt).
+    """
+
+    def __init__(self, capture: cv2.VideoCapture, info: VideoInfo,
+                 first: np.ndarray) -> None:
+        self._capture = capture
+        self.info = info
+        self._first = first
+        self.frames_read = 0
+
+    @property
+    def first_frame(self) -> np.ndarray:
+        return self._first
+
+    @property
+    def stopped_early(self) -> bool:
+        total = self.info.frame_count
+        return total is not None and self.frames_read < total - 1
+
+    def __iter__(self) -> Iterator[tuple[int, float, np.ndarray]]:
+        start = time.monotonic()
+        frame: np.ndarray | None = self._first
+        index = 0
+        while frame is not None:
+            self.frames_read = index + 1
+            t = time.monotonic() - start if self.info.live else index / self.info.fps
+            yield index, t, frame
+            ok, frame = self._capture.read()
+            if not ok or frame is None or frame.size == 0:
+                break
+            index += 1
+
+    def close(self) -> None:
+        self._capture.release()
+
+    def __enter__(self) -> VideoReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_video(source: str | int | Path) -> VideoReader:
+    """Open a file, a camera index (0, "0") or a stream URL; VideoError if unreadable."""
+    text = str(source).strip()
+    live = text.isdigit() or text.lower().startswith(_STREAM_PREFIXES)
+    if not live:
+        path = Path(text).expanduser()
+        if not path.exists():
+            raise VideoError(f"no such file: {text}")
+        if path.is_dir():
+            raise VideoError(f"{text} is a folder, not a video file")
+        if path.stat().st_size == 0:
+            raise VideoError(f"{text} is empty (0 bytes)")
+        text = str(path)
+    capture = cv2.VideoCapture(int(text) if text.isdigit() else text)
+    if not capture.isOpened():
+        capture.release()
+        what = "camera" if text.isdigit() else "stream" if live else "file"
+        raise VideoError(f"cannot open {what} {text}: not a video OpenCV can read"
+                         + ("" if live else " (is it a video file, and not corrupt?)"))
+    ok, first = capture.read()
+    if not ok or first is None or first.size == 0:
+        capture.release()
+        raise VideoError(f"{text} has no readable frames (empty, corrupt or not a video)")
+    fps = capture.get(cv2.CAP_PROP_FPS)
+    if not (math.isfinite(fps) and 0.5 <= fps <= 1000):
+        fps = 30.0
+    count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+    info = VideoInfo(text, first.shape[1], first.shape[0], float(fps),
+                     None if live or count <= 0 else count, live)
+    return VideoReader(capture, info, first)
+
+
+class H264Writer:
+    """Writes BGR frames to an H.264 (yuv420p) mp4 that browsers play, via PyAV.
+
+    Odd frame sizes are padded by one pixel (H.264 needs even sizes).
+    """
+
+    def __init__(self, path: str | Path, fps: float, width: int, height: int,
+                 crf: int = 23, preset: str = "veryfast") -> None:
+        self.path = Path(path)
+        self._container = av.open(str(self.path), mode="w",
+                                  options={"movflags": "+faststart"})
+        rate = Fraction(fps).limit_denominator(1001)
+        self._stream = self._container.add_stream("libx264", rate=rate)
+        self._stream.width = width + width % 2
+        self._stream.height = height + height % 2
+        self._stream.pix_fmt = "yuv420p"
+        self._stream.options = {"crf": str(crf), "preset": preset}
+        self._size = (width, height)
+        self.frames = 0
+
+    def write(self, frame: np.ndarray) -> None:
+        h, w = frame.shape[:2]
+        if (w, h) != self._size:
+            frame = cv2.resize(frame, self._size)
+        pad_w, pad_h = self._stream.width - self._size[0], self._stream.height - self._size[1]
+        if pad_w or pad_h:
+            frame = cv2.copyMakeBorder(frame, 0, pad_h, 0, pad_w, cv2.BORDER_REPLICATE)
+        video_frame = av.VideoFrame.from_ndarray(frame, format="bgr24")
+        video_frame.pts = self.frames
+        self.frames += 1
+        for packet in self._stream.encode(video_frame):
+            self._container.mux(packet)
+
+    def close(self) -> None:
+        for packet in self._stream.encode():
+            self._container.mux(packet)
+        self._container.close()
+
+    def __enter__(self) -> H264Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
