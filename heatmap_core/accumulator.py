@@ -93,10 +93,12 @@ class HeatAccumulator:
         self._max = float(self._acc.max()) if self._acc.size else 0.0
 
     def normalized(self) -> npt.NDArray[np.uint8]:
-        """Heat scaled so that the hottest pixel is 255."""
+        """Heat as 0..255, the hottest pixel 255, on a square-root scale so that paths
+        walked a few times still show beside a spot where someone stood all day."""
         if self._max <= 0:
             return np.zeros(self._acc.shape, np.uint8)
-        return cv2.convertScaleAbs(self._acc, alpha=255.0 / self._max)
+        relative = (self._acc * (1.0 / self._max)).astype(np.float32)
+        return cv2.convertScaleAbs(cv2.sqrt(relative), alpha=255.0)
 
 
 def colorize(normalized: npt.NDArray[np.uint8], colormap: int) -> npt.NDArray[np.uint8]:
@@ -108,18 +110,29 @@ def overlay(image: npt.NDArray[np.uint8], normalized: npt.NDArray[np.uint8],
             colormap: int, opacity: float = 0.5) -> npt.NDArray[np.uint8]:
     """Blend the coloured heat into `image` where there is heat; elsewhere keep it as is.
 
-    Returns a new image; `image` is not modified.
+    Faint heat is blended faintly (full `opacity` from a quarter of the scale up), so
+    the low end of a dark colormap does not paint grey blotches. Returns a new image;
+    `image` is not modified.
     """
     out = image.copy()
-    mask = normalized > 0
-    if not mask.any() or opacity <= 0:
+    if opacity <= 0:
         return out
-    ys, xs = np.nonzero(mask.any(axis=1))[0], np.nonzero(mask.any(axis=0))[0]
-    y0, y1, x0, x1 = ys[0], ys[-1] + 1, xs[0], xs[-1] + 1
-    colored = cv2.applyColorMap(normalized[y0:y1, x0:x1], colormap)
-    blended = cv2.addWeighted(image[y0:y1, x0:x1], 1.0 - opacity, colored, opacity, 0)
-    np.copyto(out[y0:y1, x0:x1], blended, where=mask[y0:y1, x0:x1, None])
+    rows = np.flatnonzero(normalized.any(axis=1))
+    if not len(rows):
+        return out
+    cols = np.flatnonzero(normalized[rows[0]:rows[-1] + 1].any(axis=0))
+    y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    heat = normalized[y0:y1, x0:x1]
+    alpha = _alpha_lut(opacity)[heat]
+    out[y0:y1, x0:x1] = cv2.blendLinear(image[y0:y1, x0:x1], cv2.applyColorMap(heat, colormap),
+                                        1.0 - alpha, alpha)
     return out
+
+
+@lru_cache(maxsize=16)
+def _alpha_lut(opacity: float) -> npt.NDArray[np.float32]:
+    return (np.minimum(np.arange(256, dtype=np.float32) / 64.0, 1.0) * opacity).astype(
+        np.float32)
 
 
 @lru_cache(maxsize=1024)

@@ -112,6 +112,7 @@ def analyse_video(source: str | int | Path, heatmap: Heatmap, output_dir: str | 
     started = time.monotonic()
     stop_reason: str | None = None
     frames = 0
+    reached_limit = False
     info = reader.info
     total = info.frame_count
     if total is not None:
@@ -143,8 +144,9 @@ def analyse_video(source: str | int | Path, heatmap: Heatmap, output_dir: str | 
                 last_report = now
                 on_progress(Progress(frames, total, now - started, results))
             if max_frames is not None and frames >= max_frames:
+                reached_limit = True
                 break
-        if stop_reason is None and reader.stopped_early:
+        if stop_reason is None and not reached_limit and reader.stopped_early:
             stop_reason = (f"the video ended early: frame {reader.frames_read} of "
                            f"{info.frame_count} could not be decoded")
     elapsed = time.monotonic() - started

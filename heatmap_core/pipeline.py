@@ -113,6 +113,7 @@ class Heatmap:
         self.fps = fps
         self.verbose = verbose
         self.show = show and _display_available(warn=True)
+        show_conf = show_conf and getattr(self.detector, "has_confidence", True)
         self.draw_options = DrawOptions(line_width, show_boxes, show_labels, show_conf,
                                         show_in, show_out)
         self._counter_options = dict(hysteresis=hysteresis, min_frames=min_frames)

@@ -32,6 +32,7 @@ class MotionDetector:
     """
 
     names = {0: "object"}
+    has_confidence = False  # its scores are blob fill ratios: not worth drawing
 
     def __init__(self, *, min_area: float = 0.0008, history: int = 500,
                  var_threshold: float = 25.0, min_hits: int = 2, max_missing: int = 30,
