@@ -21,7 +21,8 @@ def resolve_colormap(colormap: int | str) -> int:
     any case: "inferno", "COLORMAP_INFERNO", "cv2.COLORMAP_INFERNO".
     """
     if isinstance(colormap, bool):
-        raise ValueError(f"colormap must be a name or an OpenCV constant, not {colormap!r}")
+        raise ValueError(f"colormap must be a name or an OpenCV constant, not {colormap!r}; "
+                         f"choose one of {', '.join(COLORMAPS)}")
     if isinstance(colormap, int):
         if colormap in COLORMAPS.values():
             return colormap

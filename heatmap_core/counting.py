@@ -3,11 +3,12 @@
 Both counters follow each track's side of the region (before/after a line, outside/
 inside a zone) through a small state machine that ignores noise:
 
-- hysteresis: a centre closer to the boundary than `hysteresis` x the box's smaller
-  side keeps its previous side, so jitter around a line never counts;
-- persistence: a change of side is confirmed after `min_frames` observations on the
-  new side (or when the tracker retires the track there), so a detection that flickers
-  across for one frame never counts;
+- hysteresis: a centre closer to the boundary than `hysteresis` x the box's size
+  (the geometric mean of its sides) keeps its previous side, so jitter around a line
+  never counts;
+- persistence: a change of side is confirmed after `min_frames` consecutive
+  observations on the new side (or when the tracker retires the track there), so a
+  detection that flickers across for one frame never counts;
 - memory: the last confirmed side survives frames where the detector misses the
   track, so a track that disappears while it crosses still counts, once.
 
@@ -76,6 +77,7 @@ class _SideMachine:
             self.states[track_id] = _TrackSide(side, point, time_s)
             return _Transition(0, side, point, point, frame, time_s) if side else None
         if side == 0:
+            state.pending = None  # the new side must hold for consecutive frames
             return None
         if state.side == 0:
             state.side, state.point, state.time_s = side, point, time_s
@@ -153,9 +155,14 @@ class RegionCounter:
             sides = self._sides(tracks)
             for (x, y), side, track_id in zip(tracks.centers.tolist(), sides.tolist(),
                                               tracks.track_id.tolist()):
+                before = self._machine.states.get(track_id)
+                settled = (before.side, before.point) if before and not before.pending else None
                 transition = self._machine.observe(track_id, side, (x, y), frame, time_s)
-                self._on_observe(track_id, side, (x, y), frame, time_s, transition,
-                                 class_of, events)
+                if transition is not None:
+                    self._on_transition(track_id, transition, class_of, events)
+                elif settled is not None and settled[0] == side:
+                    self._on_stay(track_id, side, settled[1], (x, y), frame, time_s,
+                                  class_of, events)
         for track_id in tracks.retired_ids:
             state, transition = self._machine.retire(track_id)
             if transition is not None:
@@ -180,8 +187,8 @@ class RegionCounter:
                                  direction, self.region.name))  # type: ignore[arg-type]
 
     def _margins(self, tracks: Tracks) -> np.ndarray:
-        wh = tracks.xyxy[:, 2:] - tracks.xyxy[:, :2]
-        return np.maximum(self.hysteresis * wh.min(axis=1), 0.5)
+        wh = np.clip(tracks.xyxy[:, 2:] - tracks.xyxy[:, :2], 0, None)
+        return np.maximum(self.hysteresis * np.sqrt(wh[:, 0] * wh[:, 1]), 0.5)
 
     def _sides(self, tracks: Tracks) -> np.ndarray:
         distance = self._signed_distance(tracks.centers)
@@ -194,11 +201,9 @@ class RegionCounter:
     def _signed_distance(self, points: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
-    def _on_observe(self, track_id: int, side: int, point: Point, frame: int,
-                    time_s: float, transition: _Transition | None, class_of: ClassOf,
-                    events: list[CountEvent]) -> None:
-        if transition is not None:
-            self._on_transition(track_id, transition, class_of, events)
+    def _on_stay(self, track_id: int, side: int, previous: Point, point: Point, frame: int,
+                 time_s: float, class_of: ClassOf, events: list[CountEvent]) -> None:
+        """Hook for zones: a track moved from `previous` to `point` on the same side."""
 
     def _on_transition(self, track_id: int, transition: _Transition, class_of: ClassOf,
                        events: list[CountEvent]) -> None:
@@ -289,20 +294,12 @@ class ZoneCounter(RegionCounter):
         return np.array([cv2.pointPolygonTest(self._contour, (float(x), float(y)), True)
                          for x, y in points.tolist()])
 
-    def _on_observe(self, track_id: int, side: int, point: Point, frame: int,
-                    time_s: float, transition: _Transition | None, class_of: ClassOf,
-                    events: list[CountEvent]) -> None:
-        if transition is not None:
-            self._on_transition(track_id, transition, class_of, events)
-            return
-        state = self._machine.states[track_id]
-        if side == -1 and state.side == -1 and state.pending is None:
-            # Fast enough to jump over the zone between two frames: still a passage.
-            previous = state.point
-            if previous != point and self._passes_through(previous, point):
-                self._count(track_id, self._direction_of(previous, point),
-                            _Transition(-1, -1, previous, point, frame, time_s),
-                            class_of, events)
+    def _on_stay(self, track_id: int, side: int, previous: Point, point: Point, frame: int,
+                 time_s: float, class_of: ClassOf, events: list[CountEvent]) -> None:
+        # Fast enough to jump over the zone between two frames: still a passage.
+        if side == -1 and previous != point and self._passes_through(previous, point):
+            self._count(track_id, self._direction_of(previous, point),
+                        _Transition(-1, -1, previous, point, frame, time_s), class_of, events)
 
     def _on_transition(self, track_id: int, transition: _Transition, class_of: ClassOf,
                        events: list[CountEvent]) -> None:

@@ -160,10 +160,6 @@ def _points_from_text(text: str) -> Any:
 
 
 def _check_polygon(points: Sequence[Point], name: str) -> None:
-    xs, ys = np.array(points).T
-    area = 0.5 * abs(np.dot(xs, np.roll(ys, -1)) - np.dot(ys, np.roll(xs, -1)))
-    if area < 1e-6:
-        raise ValueError(f"zone {name!r} has no area: its points are on one line")
     edges = list(zip(points, points[1:] + points[:1]))
     n = len(edges)
     for i in range(n):
@@ -173,6 +169,10 @@ def _check_polygon(points: Sequence[Point], name: str) -> None:
             if segments_cross(*edges[i], *edges[j]):
                 raise ValueError(f"zone {name!r} crosses itself (edges {i + 1} and {j + 1});"
                                  " list its corners in order around the zone")
+    xs, ys = np.array(points).T
+    area = 0.5 * abs(np.dot(xs, np.roll(ys, -1)) - np.dot(ys, np.roll(xs, -1)))
+    if area < 1e-6:
+        raise ValueError(f"zone {name!r} has no area: its points are on one line")
 
 
 def segments_cross(a: Point, b: Point, c: Point, d: Point) -> bool:
