@@ -94,13 +94,15 @@ class RunSummary:
         return asdict(self)
 
 
-def analyse_video(source: str | int | Path, heatmap: Heatmap, output_dir: str | Path, *,
+def analyse_video(source: str | int | Path | VideoReader, heatmap: Heatmap,
+                  output_dir: str | Path, *,
                   on_progress: Callable[[Progress], None] | None = None,
                   should_stop: Callable[[], bool] | None = None,
                   stride: int = 1, progress_interval_s: float = 0.25,
                   max_frames: int | None = None) -> RunSummary:
     """Run `heatmap` over every `stride`-th frame of `source`; write results to a folder.
 
+    `source` is anything `open_video` takes, or an opened VideoReader (closed here).
     Raises VideoError when the source cannot be read at all. Stopping (`should_stop`
     returning True) or a video that ends early gives a partial run, still written.
     """
@@ -108,7 +110,7 @@ def analyse_video(source: str | int | Path, heatmap: Heatmap, output_dir: str | 
         raise ValueError(f"stride must be 1 or more, got {stride}")
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    reader = open_video(source)
+    reader = source if isinstance(source, VideoReader) else open_video(source)
     started = time.monotonic()
     stop_reason: str | None = None
     frames = 0
@@ -160,7 +162,7 @@ def analyse_video(source: str | int | Path, heatmap: Heatmap, output_dir: str | 
     _write_series(heatmap, out / files["series_csv"])
     regions = [dict(r.to_dict(), **_region_numbers(heatmap, r.name)) for r in heatmap.regions]
     summary = RunSummary(
-        source=Path(str(source)).name if not info.live else str(source),
+        source=info.source if info.live else Path(info.source).name,
         model=heatmap.model_name, colormap=colormap_name(heatmap.colormap), frames=frames,
         fps=info.fps, width=info.width, height=info.height,
         duration_s=round(frames * stride / info.fps, 3), in_count=heatmap.in_count,

@@ -17,7 +17,7 @@ from heatmap_core.analysis import OUTPUT_FILES, Progress, analyse_video
 from heatmap_core.colormaps import COLORMAPS
 from heatmap_core.detectors import ModelLoadError
 from heatmap_core.pipeline import DEFAULT_MODEL, Heatmap
-from heatmap_core.video import VideoError
+from heatmap_core.video import VideoError, open_video
 
 __all__ = ["main"]
 
@@ -67,14 +67,19 @@ def main(argv: list[str] | None = None) -> int:
         options = parse_args(args)
         if options.get("source") is None:
             raise UsageError("source is required, e.g. heatmap source=video.mp4")
+        video = open_video(options["source"])  # a bad source fails before a model loads
         heatmap_kwargs = {k: v for k, v in options.items() if k not in _RUN_OPTIONS}
         heatmap_kwargs.setdefault("verbose", False)
-        heatmap = Heatmap(**heatmap_kwargs)
+        try:
+            heatmap = Heatmap(**heatmap_kwargs)
+        except BaseException:
+            video.close()
+            raise
         output = Path(options["output"]) if options.get("output") else _default_output(
             str(options["source"]))
         stopping = _StopOnInterrupt()
         bar = _ProgressBar()
-        summary = analyse_video(options["source"], heatmap, output, on_progress=bar,
+        summary = analyse_video(video, heatmap, output, on_progress=bar,
                                 should_stop=stopping, stride=int(options.get("vid_stride", 1)),
                                 max_frames=options.get("max_frames"))
     except (ValueError, VideoError, ModelLoadError) as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +15,10 @@ import cv2
 import numpy as np
 
 __all__ = ["H264Writer", "VideoError", "VideoInfo", "VideoReader", "open_video"]
+
+# FFmpeg inside OpenCV prints decoder complaints ("moov atom not found") to stderr; a
+# bad file gets one clear VideoError instead. Set the variable to see them again.
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
 _STREAM_PREFIXES = ("rtsp://", "rtmp://", "http://", "https://", "udp://", "tcp://")
 

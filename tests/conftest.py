@@ -19,13 +19,35 @@ def vtest() -> Path:
     return VTEST
 
 
-@pytest.fixture(scope="session")
-def yolo_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real YOLO11n checkpoint with random weights, built from the yaml (no download)."""
+def _save_yolo11n(path: Path, eager: bool) -> Path:
     import torch
     from ultralytics import YOLO
 
+    from ultralytics.utils import YAML
+    from ultralytics.utils.checks import check_yaml
+
+    torch.manual_seed(0)
     model = YOLO("yolo11n.yaml")
-    path = tmp_path_factory.mktemp("weights") / "random-yolo11n.pt"
+    model.model.names = YAML.load(check_yaml("coco.yaml"))["names"]  # as yolo11n.pt has
+    if eager:  # biases that make every anchor a confident person (0) or car (2)
+        for branch in model.model.model[-1].cv3:
+            with torch.no_grad():
+                branch[-1].bias[:] = -10.0
+                branch[-1].bias[0] = 4.0
+                branch[-1].bias[2] = 3.0
     torch.save({"model": model.model, "train_args": {}, "date": None, "version": "test"}, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def yolo_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real YOLO11n checkpoint with random weights, built from the yaml (no download).
+    It detects (almost) nothing."""
+    return _save_yolo11n(tmp_path_factory.mktemp("weights") / "random-yolo11n.pt", False)
+
+
+@pytest.fixture(scope="session")
+def eager_yolo_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Random YOLO11n whose class biases make it detect boxes everywhere, so the whole
+    ultralytics detect + track path produces real tracks."""
+    return _save_yolo11n(tmp_path_factory.mktemp("weights") / "eager-yolo11n.pt", True)

@@ -57,7 +57,7 @@ def load_model(weights: str | Path) -> YOLO:
     except Exception as error:  # ultralytics raises many types; all mean "not loadable"
         if not path.exists():
             raise ModelLoadError(
-                f"{text} is not on this machine and could not be downloaded ({_first_line(error)}). "
+                f"{text} is not on this machine and could not be downloaded (no internet?). "
                 f"On a machine with internet, download it from https://github.com/ultralytics/"
                 f"assets/releases and pass its path (model=path/to/{path.name}), or use "
                 "model=motion, the built-in detector that needs no weights.") from None
