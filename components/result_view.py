@@ -1,0 +1,139 @@
+"""A finished (or stopped) analysis, shown from its output folder alone.
+
+Everything comes from the files `heatmap_core.analyse_video` writes, so a saved run
+shows the same as a fresh one. Reading is cheap: a widget change redraws the result
+without analysing anything again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from components import charts
+from heatmap_core import OUTPUT_FILES
+
+DOWNLOADS = (  # (file key, button label, mime type)
+    ("annotated_video", "Annotated video (MP4)", "video/mp4"),
+    ("heatmap_png", "Heatmap (PNG)", "image/png"),
+    ("heatmap_npy", "Raw heatmap (NumPy .npy)", "application/octet-stream"),
+    ("events_csv", "Count events (CSV)", "text/csv"),
+    ("summary_json", "Summary (JSON)", "application/json"),
+)
+
+
+class ResultMissing(ValueError):
+    """The folder holds no complete result (no summary.json, or an unreadable one)."""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The files of one analysis, and its summary and events read from them."""
+
+    folder: Path
+    summary: dict[str, Any]
+    events: pd.DataFrame
+
+    @classmethod
+    def load(cls, folder: Path) -> RunResult:
+        summary_path = folder / OUTPUT_FILES["summary_json"]
+        try:
+            summary = json.loads(summary_path.read_text())
+            events = pd.read_csv(folder / summary["files"]["events_csv"],
+                                 dtype={"class": str, "direction": str, "region": str})
+        except (OSError, ValueError, KeyError) as error:
+            raise ResultMissing(f"no complete result in {folder.name}: {error}") from None
+        return cls(folder, summary, events)
+
+    def path(self, file_key: str) -> Path:
+        return self.folder / self.summary["files"].get(file_key, OUTPUT_FILES[file_key])
+
+
+def show_result(folder: Path, key: str) -> None:
+    """Draw the result in `folder`; widget keys start with `key`."""
+    try:
+        result = RunResult.load(folder)
+    except ResultMissing:
+        st.error("The results of this run are missing or damaged. Run the analysis again.")
+        return
+    summary = result.summary
+    if summary.get("partial"):
+        reason = summary.get("stop_reason") or "stopped"
+        st.warning(f"Partial result: the analysis {reason_text(reason)} after "
+                   f"{summary['frames']} frames ({summary['duration_s']:g} s of video). "
+                   "Everything below covers that part only.")
+    metric_cards(summary)
+    st.caption(f"{summary['source']}: {summary['frames']} frames analysed with "
+               f"{summary['model']} in {summary['elapsed_s']:.1f} s "
+               f"({summary['processing_fps']:g} frames/s); colormap {summary['colormap']}.")
+
+    heat_col, video_col = st.columns(2, gap="medium")
+    with heat_col:
+        st.markdown("**Heatmap over the scene**")
+        st.image(str(result.path("heatmap_png")), width="stretch")
+    with video_col:
+        st.markdown("**Annotated video**")
+        st.video(str(result.path("annotated_video")))
+
+    _charts(result, key)
+    st.markdown("**Count events**")
+    if result.events.empty:
+        st.caption("Nothing crossed the region." if summary.get("region") else
+                   "No region was drawn, so nothing was counted.")
+    else:
+        st.dataframe(result.events, hide_index=True, height=min(400, 38 + 35 * len(
+            result.events)), column_config={"time_s": st.column_config.NumberColumn(
+                "time (s)", format="%.1f")})
+    _downloads(result, key)
+
+
+def metric_cards(summary: dict[str, Any]) -> None:
+    """The four headline numbers: In, Out, Inside now, Tracks."""
+    cards = (
+        ("In", summary["in_count"], "Crossings in the IN direction (the arrow on the frame)."),
+        ("Out", summary["out_count"], "Crossings against the IN direction."),
+        ("Inside now", summary["inside"], "Objects inside the zone at the last analysed "
+                                          "frame (0 for a line)."),
+        ("Tracks", summary["total_tracks"], "Distinct objects tracked over the video."),
+    )
+    for column, (label, value, help_text) in zip(st.columns(len(cards)), cards):
+        column.metric(label, value, help=help_text, border=True)
+
+
+def reason_text(stop_reason: str) -> str:
+    return "was stopped" if stop_reason == "stopped" else f"ended early ({stop_reason})"
+
+
+def _charts(result: RunResult, key: str) -> None:
+    duration = float(result.summary["duration_s"])
+    cumulative, per_interval, per_class = st.tabs(["Cumulative", "Per interval", "Per class"])
+    with cumulative:
+        st.plotly_chart(charts.cumulative_figure(result.events, duration),
+                        key=f"{key}_cumulative")
+    with per_interval:
+        bin_s = st.selectbox(
+            "Interval", charts.BIN_CHOICES_S, key=f"{key}_bin",
+            index=charts.BIN_CHOICES_S.index(charts.default_bin_s(duration)),
+            format_func=charts.duration_label,
+            help="The width of each bar: counts are summed over this much video time.")
+        st.plotly_chart(charts.interval_figure(result.events, bin_s, duration),
+                        key=f"{key}_interval")
+    with per_class:
+        st.plotly_chart(charts.class_figure(result.events), key=f"{key}_class")
+
+
+def _downloads(result: RunResult, key: str) -> None:
+    st.markdown("**Downloads**")
+    columns = st.columns(len(DOWNLOADS))
+    for column, (file_key, label, mime) in zip(columns, DOWNLOADS):
+        path = result.path(file_key)
+        column.download_button(
+            label, data=partial(path.read_bytes), file_name=path.name, mime=mime,
+            key=f"{key}_download_{file_key}", on_click="ignore", icon=":material/download:",
+            width="stretch", disabled=not path.is_file())

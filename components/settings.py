@@ -1,0 +1,148 @@
+"""The sidebar's analysis settings: model, classes, colormap, detection and heat options.
+
+Independent of any one page (the upload page uses it, a live page can too): it reads
+widgets and returns a frozen `AnalysisSettings`; it starts nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import streamlit as st
+
+from components.models import (
+    AUTO,
+    MOTION,
+    UPLOADED,
+    ModelSpec,
+    official_names,
+    resolve_model,
+    save_weights,
+)
+from heatmap_core import COLORMAPS, ModelLoadError, colorize
+
+DEFAULT_COLORMAP = "inferno"
+TRACKERS = ("bytetrack.yaml", "botsort.yaml")
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """Everything the sidebar decides about a run, except the video and the region."""
+
+    model: ModelSpec | None  # None when the chosen model cannot load (see model_error)
+    model_error: str | None
+    colormap: str
+    classes: tuple[str, ...]  # empty: every class
+    conf: float
+    iou: float
+    tracker: str
+    opacity: float
+    decay_s: float | None  # heat half-life; None keeps all heat
+    stride: int
+
+    def heatmap_options(self) -> dict[str, Any]:
+        """Keyword arguments for `heatmap_core.Heatmap`, except model and region."""
+        return dict(colormap=self.colormap, classes=list(self.classes) or None,
+                    conf=self.conf, iou=self.iou, tracker=self.tracker,
+                    opacity=self.opacity, decay=self.decay_s, verbose=False)
+
+
+def colormap_swatch(name: str, width: int = 256, height: int = 14) -> npt.NDArray[np.uint8]:
+    """A horizontal strip of the colormap, from no heat (left) to most heat (right), RGB."""
+    ramp = np.tile(np.linspace(0, 255, width).astype(np.uint8), (height, 1))
+    return colorize(ramp, COLORMAPS[name])[:, :, ::-1]
+
+
+def sidebar_settings(key: str) -> AnalysisSettings:
+    """Draw the settings in the sidebar; widget keys start with `key`."""
+    with st.sidebar:
+        st.header("Settings")
+        model, model_error = _model_picker(key)
+        yolo_only = model is None or model.is_motion
+        yolo_note = " (YOLO models only: the motion detector has no scores)" if yolo_only else ""
+
+        names = model.class_names if model is not None else ()
+        classes = st.multiselect(
+            "Classes", names, key=f"{key}_classes_{model.weights if model else 'none'}",
+            placeholder="All classes", disabled=model is None,
+            help="Count and heat only these classes of the model (person, car, ...). Leave "
+                 "empty for every class. The motion detector has a single class, 'object'.")
+
+        colormap = st.selectbox(
+            "Colormap", tuple(COLORMAPS), index=tuple(COLORMAPS).index(DEFAULT_COLORMAP),
+            key=f"{key}_colormap",
+            help="How heat is coloured: the strip below goes from no heat (left) to the "
+                 "most heat (right). Open 'All colormaps' to compare them.")
+        st.image(colormap_swatch(colormap), width="stretch")
+        with st.expander("All colormaps"):
+            for name in COLORMAPS:
+                st.image(colormap_swatch(name, height=10), caption=name, width="stretch")
+
+        opacity = st.slider(
+            "Heatmap opacity", 0.0, 1.0, 0.5, 0.05, key=f"{key}_opacity",
+            help="How strongly the heat colours the video where there is heat: 0 shows "
+                 "the plain video, 1 only the colours.")
+        decay = st.number_input(
+            "Heat half-life (s)", min_value=0.0, max_value=3600.0, value=0.0, step=5.0,
+            key=f"{key}_decay",
+            help="Heat fades by half every this many seconds, so the map shows recent "
+                 "activity. 0 keeps all heat: the map covers the whole video.")
+
+        with st.expander("Detection and tracking", expanded=False):
+            conf = st.slider(
+                "Confidence", 0.05, 0.95, 0.25, 0.05, key=f"{key}_conf", disabled=yolo_only,
+                help="Ignore detections the model is less sure of than this" + yolo_note + ".")
+            iou = st.slider(
+                "IoU", 0.1, 0.95, 0.7, 0.05, key=f"{key}_iou", disabled=yolo_only,
+                help="Overlap above which two boxes are taken for one object (non-maximum "
+                     "suppression)" + yolo_note + ".")
+            tracker = st.selectbox(
+                "Tracker", TRACKERS, key=f"{key}_tracker", disabled=yolo_only,
+                help="How YOLO detections are linked into tracks across frames: ByteTrack "
+                     "is fast, BoT-SORT follows objects better through crowds. The motion "
+                     "detector has its own tracker.")
+            stride = st.number_input(
+                "Analyse every n-th frame", min_value=1, max_value=30, value=1, step=1,
+                key=f"{key}_stride",
+                help="1 analyses every frame. 2 or 3 is faster on long videos but can miss "
+                     "fast objects crossing the line.")
+
+    return AnalysisSettings(model, model_error, colormap, tuple(classes), float(conf),
+                            float(iou), str(tracker), float(opacity),
+                            float(decay) if decay else None, int(stride))
+
+
+def _model_picker(key: str) -> tuple[ModelSpec | None, str | None]:
+    labels = {AUTO: "Auto (YOLO11n if available, else motion)",
+              MOTION: "Motion detector (no weights needed)",
+              UPLOADED: "Upload YOLO weights (.pt)…"}
+    options = (AUTO, MOTION, *official_names(), UPLOADED)
+    choice = st.selectbox(
+        "Model", options, key=f"{key}_model", format_func=lambda o: labels.get(o, o),
+        help="Auto runs YOLO11n when its weights are on this server or can be downloaded, "
+             "else the motion detector. YOLO models find people, cars and 78 other classes; "
+             "the motion detector needs no weights and finds anything moving in front of "
+             "a fixed camera.")
+    uploaded_path = None
+    uploaded_name = ""
+    if choice == UPLOADED:
+        weights = st.file_uploader(
+            "Weights file", type=["pt"], key=f"{key}_weights",
+            help="A YOLO detection model saved by Ultralytics (.pt), e.g. your own "
+                 "trained best.pt.")
+        if weights is None:
+            message = "Upload a weights file to use your own model."
+            st.info(message)
+            return None, message
+        uploaded_path = save_weights(weights.getvalue())
+        uploaded_name = weights.name
+    try:
+        spec = resolve_model(choice, uploaded_path, uploaded_name)
+    except ModelLoadError as error:
+        st.error(str(error))
+        return None, str(error)
+    st.caption(f"**Runs:** {spec.label}")
+    return spec, None
