@@ -6,7 +6,7 @@
     >>> results = heatmap(frame)  # results.plot_im, results.in_count, results.out_count
 """
 
-from heatmap_core.accumulator import HeatAccumulator, colorize, overlay
+from heatmap_core.accumulator import HeatAccumulator
 from heatmap_core.analysis import OUTPUT_FILES, Progress, RunSummary, analyse_video
 from heatmap_core.colormaps import COLORMAPS, colormap_name, resolve_colormap
 from heatmap_core.counting import LineCounter, RegionCounter, ZoneCounter, make_counter
@@ -21,6 +21,7 @@ from heatmap_core.detectors import (
     load_model,
     resolve_classes,
 )
+from heatmap_core.overlay import HeatOverlay, colorize, overlay
 from heatmap_core.pipeline import Heatmap, HeatmapResults
 from heatmap_core.regions import Region, parse_points, parse_regions
 from heatmap_core.scene import Mover, Scene, sample_scene
@@ -30,7 +31,7 @@ from heatmap_core.video import H264Writer, VideoError, VideoInfo, VideoReader, o
 
 __all__ = [
     "COLORMAPS", "OUTPUT_FILES", "CountEvent", "CountSeries", "Detector", "DwellRecord",
-    "H264Writer", "HeatAccumulator", "Heatmap", "HeatmapResults", "LineCounter",
+    "H264Writer", "HeatAccumulator", "HeatOverlay", "Heatmap", "HeatmapResults", "LineCounter",
     "ModelLoadError", "MotionDetector", "Mover", "Progress", "Region", "RegionCounter",
     "RegionCounts", "RunSummary", "Scene", "ScriptedDetector", "SeriesBin", "Tracks",
     "VideoError", "VideoInfo", "VideoReader", "YoloDetector", "ZoneCounter",

@@ -4,6 +4,10 @@ Each tracked box deposits heat on the disc inscribed in it (the Ultralytics foot
 weighted by the seconds the frame stands for, so a pixel's value is the number of
 seconds an object covered it: dropped frames on a live stream change nothing.
 
+Heat lives on a grid at most `max_size` pixels on its longer side (exactly the frame
+for frames up to that size): heat is smooth, and a 1080p grid would cost 9x the work
+for nothing visible. `values` gives it back frame-sized.
+
 Values accumulate in float64, so that a day of heat (1e5 and more) still registers a
 0.01 s addition; a half-life decay is applied lazily through a global gain, which costs
 nothing per frame.
@@ -17,38 +21,56 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["HeatAccumulator", "colorize", "overlay"]
+__all__ = ["HeatAccumulator"]
 
 _RENORMALISE_AT = 1e30
 
 
 class HeatAccumulator:
-    """Frame-sized heat in object-seconds per pixel.
+    """Heat in object-seconds per pixel for frames of `height` x `width`.
 
     `half_life_s=None` keeps every deposit forever (cumulative, like the seed); a number
     halves all heat every `half_life_s` seconds of stream time.
     """
 
-    def __init__(self, height: int, width: int, half_life_s: float | None = None) -> None:
+    def __init__(self, height: int, width: int, half_life_s: float | None = None,
+                 max_size: int = 640) -> None:
         if half_life_s is not None and half_life_s <= 0:
             raise ValueError(f"decay half-life must be positive seconds, got {half_life_s}")
         self.half_life_s = half_life_s
-        self._acc = np.zeros((height, width), np.float64)
+        self.max_size = max_size
         self._gain = 1.0
         self._max = 0.0  # max of _acc, kept up to date on each deposit
+        self._set_frame_size(height, width)
+        self._acc = np.zeros(self.grid_shape, np.float64)
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self._acc.shape  # type: ignore[return-value]
+        """The frame size the heat is for."""
+        return self._frame_shape
+
+    @property
+    def grid_shape(self) -> tuple[int, int]:
+        """The size of the grid heat is kept on (the frame, shrunk to `max_size`)."""
+        return self._grid_shape
 
     @property
     def max(self) -> float:
         return self._max / self._gain
 
     @property
-    def values(self) -> npt.NDArray[np.float32]:
-        """A float32 copy of the heat, frame-sized, in object-seconds."""
+    def grid(self) -> npt.NDArray[np.float32]:
+        """A float32 copy of the heat on its grid."""
         return (self._acc / self._gain).astype(np.float32)
+
+    @property
+    def values(self) -> npt.NDArray[np.float32]:
+        """A float32 copy of the heat, frame-sized, in object-seconds per pixel."""
+        grid = self.grid
+        if self.grid_shape == self.shape:
+            return grid
+        h, w = self.shape
+        return cv2.resize(grid, (w, h), interpolation=cv2.INTER_LINEAR)
 
     def reset(self) -> None:
         self._acc[:] = 0
@@ -66,73 +88,46 @@ class HeatAccumulator:
             self._gain = 1.0
 
     def deposit(self, xyxy: npt.NDArray[np.floating], seconds: float) -> None:
-        """Add `seconds` of heat under each box's inscribed disc."""
-        h, w = self._acc.shape
+        """Add `seconds` of heat under each box's (frame pixels) inscribed disc."""
         amount = seconds * self._gain
-        if amount <= 0:
+        if amount <= 0 or not len(xyxy):
             return
-        for x0, y0, x1, y1 in np.asarray(xyxy, np.float64).tolist():
-            bx0, by0, bx1, by1 = int(x0), int(y0), int(x1), int(y1)
+        h, w = self._acc.shape
+        boxes = np.asarray(xyxy, np.float64) * self._scale
+        for bx0, by0, bx1, by1 in boxes.astype(np.int64).tolist():
             disc = _disc(bx1 - bx0, by1 - by0)
             if disc is None:
                 continue
-            # Clip the box to the frame and the disc with it.
+            # Clip the box to the grid and the disc with it.
             cx0, cy0, cx1, cy1 = max(bx0, 0), max(by0, 0), min(bx1, w), min(by1, h)
             if cx0 >= cx1 or cy0 >= cy1:
                 continue
-            mask = disc[cy0 - by0:cy1 - by0, cx0 - bx0:cx1 - bx0]
             roi = self._acc[cy0:cy1, cx0:cx1]
-            roi += mask * amount
+            roi += disc[cy0 - by0:cy1 - by0, cx0 - bx0:cx1 - bx0] * amount
             self._max = max(self._max, float(roi.max()))
 
     def resize(self, height: int, width: int) -> None:
         """Follow a change of frame size, keeping the heat where it was in the picture."""
         if (height, width) == self.shape:
             return
-        self._acc = cv2.resize(self._acc, (width, height), interpolation=cv2.INTER_LINEAR)
+        self._set_frame_size(height, width)
+        gh, gw = self.grid_shape
+        self._acc = cv2.resize(self._acc, (gw, gh), interpolation=cv2.INTER_LINEAR)
         self._max = float(self._acc.max()) if self._acc.size else 0.0
 
     def normalized(self) -> npt.NDArray[np.uint8]:
-        """Heat as 0..255, the hottest pixel 255, on a square-root scale so that paths
-        walked a few times still show beside a spot where someone stood all day."""
+        """Heat on its grid as 0..255, the hottest pixel 255, on a square-root scale so
+        that paths walked a few times still show beside a spot where someone stood all day."""
         if self._max <= 0:
             return np.zeros(self._acc.shape, np.uint8)
         relative = (self._acc * (1.0 / self._max)).astype(np.float32)
         return cv2.convertScaleAbs(cv2.sqrt(relative), alpha=255.0)
 
-
-def colorize(normalized: npt.NDArray[np.uint8], colormap: int) -> npt.NDArray[np.uint8]:
-    """The heat as a BGR image in an OpenCV colormap."""
-    return cv2.applyColorMap(normalized, colormap)
-
-
-def overlay(image: npt.NDArray[np.uint8], normalized: npt.NDArray[np.uint8],
-            colormap: int, opacity: float = 0.5) -> npt.NDArray[np.uint8]:
-    """Blend the coloured heat into `image` where there is heat; elsewhere keep it as is.
-
-    Faint heat is blended faintly (full `opacity` from a quarter of the scale up), so
-    the low end of a dark colormap does not paint grey blotches. Returns a new image;
-    `image` is not modified.
-    """
-    out = image.copy()
-    if opacity <= 0:
-        return out
-    rows = np.flatnonzero(normalized.any(axis=1))
-    if not len(rows):
-        return out
-    cols = np.flatnonzero(normalized[rows[0]:rows[-1] + 1].any(axis=0))
-    y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-    heat = normalized[y0:y1, x0:x1]
-    alpha = _alpha_lut(opacity)[heat]
-    out[y0:y1, x0:x1] = cv2.blendLinear(image[y0:y1, x0:x1], cv2.applyColorMap(heat, colormap),
-                                        1.0 - alpha, alpha)
-    return out
-
-
-@lru_cache(maxsize=16)
-def _alpha_lut(opacity: float) -> npt.NDArray[np.float32]:
-    return (np.minimum(np.arange(256, dtype=np.float32) / 64.0, 1.0) * opacity).astype(
-        np.float32)
+    def _set_frame_size(self, height: int, width: int) -> None:
+        self._frame_shape = (height, width)
+        self._scale = min(1.0, self.max_size / max(height, width))
+        self._grid_shape = (max(round(height * self._scale), 1),
+                            max(round(width * self._scale), 1))
 
 
 @lru_cache(maxsize=1024)

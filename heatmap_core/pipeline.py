@@ -18,10 +18,11 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from heatmap_core.accumulator import HeatAccumulator, overlay
+from heatmap_core.accumulator import HeatAccumulator
 from heatmap_core.colormaps import colormap_name, resolve_colormap
 from heatmap_core.counting import RegionCounter, ZoneCounter, make_counter
 from heatmap_core.detectors import Detector, load_detector, resolve_classes
+from heatmap_core.overlay import HeatOverlay, overlay
 from heatmap_core.regions import Region, parse_regions
 from heatmap_core.render import DrawOptions, draw_frame
 from heatmap_core.series import CountSeries
@@ -31,6 +32,9 @@ __all__ = ["Heatmap", "HeatmapResults"]
 
 _log = logging.getLogger("heatmap_core")
 DEFAULT_MODEL = "yolo11n.pt"
+# The heat's colour layer is rebuilt at most this often (stream seconds): heat changes
+# slowly, and at 1080p rebuilding costs more than blending.
+LAYER_REFRESH_S = 0.2
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,7 @@ class Heatmap:
         self.events: deque[CountEvent] = deque(maxlen=100_000)
         self.series = CountSeries()
         self._accumulator: HeatAccumulator | None = None
+        self._layer = HeatOverlay()
         self._class_votes: dict[int, Counter[int]] = {}
         self._reset_stream()
         if verbose:
@@ -165,7 +170,11 @@ class Heatmap:
                 _log.info("frame %d (%.1fs): %s #%d %s %s", e.frame, e.time_s, e.class_name,
                           e.track_id, e.direction, e.region)
 
-        plot_im = overlay(frame, accumulator.normalized(), self.colormap, self.opacity)
+        if self._layer_time is None or not 0 <= now - self._layer_time < LAYER_REFRESH_S:
+            self._layer.update(accumulator.normalized(), frame.shape[:2], self.colormap,
+                               self.opacity)
+            self._layer_time = now
+        plot_im = self._layer.apply(frame)
         classwise = self.classwise_count
         draw_frame(plot_im, tracks, self.names, self.regions, snapshots, classwise,
                    self.draw_options)
@@ -245,6 +254,7 @@ class Heatmap:
         self.frame_index = 0
         self.tracks_seen = 0
         self._last_time: float | None = None
+        self._layer_time: float | None = None
         self._seen_ids: set[int] = set()
         self._frame_size: tuple[int, int] | None = None
 
@@ -273,13 +283,17 @@ class Heatmap:
             assert self._accumulator is not None
             self._accumulator.resize(h, w)
         self._frame_size = (h, w)
+        self._layer_time = None
 
     def _vote_classes(self, tracks: Tracks) -> None:
         for track_id, class_id in zip(tracks.track_id.tolist(), tracks.class_id.tolist()):
             if track_id not in self._seen_ids:
                 self._seen_ids.add(track_id)
                 self.tracks_seen += 1
-            self._class_votes.setdefault(track_id, Counter())[class_id] += 1
+            votes = self._class_votes.get(track_id)
+            if votes is None:
+                votes = self._class_votes[track_id] = Counter()
+            votes[class_id] += 1
         if len(self._seen_ids) > 100_000:  # ids only grow: keep recent ones for de-dup
             self._seen_ids = set(self._class_votes)
 

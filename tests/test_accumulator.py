@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from heatmap_core import HeatAccumulator, overlay
+from heatmap_core import HeatAccumulator, HeatOverlay, overlay
 
 
 def test_heat_is_object_seconds_under_the_inscribed_disc():
@@ -79,3 +79,24 @@ def test_resizing_keeps_the_heat_in_place():
     heat.resize(50, 100)
     assert heat.shape == (50, 100)
     assert heat.values[10, 10] > 0.5 and heat.values[40, 90] == 0
+
+
+def test_large_frames_keep_heat_on_a_smaller_grid_and_give_it_back_frame_sized():
+    heat = HeatAccumulator(1080, 1920)
+    assert heat.grid_shape == (360, 640)
+    heat.deposit(np.array([[900, 480, 1020, 600]]), 2.0)
+    values = heat.values
+    assert values.shape == (1080, 1920)
+    assert values[540, 960] == pytest.approx(2.0) and values[100, 100] == 0
+
+
+def test_a_prepared_overlay_blends_into_many_frames():
+    heat = HeatAccumulator(60, 80)
+    heat.deposit(np.array([[10, 10, 30, 30]]), 1.0)
+    layer = HeatOverlay()
+    layer.update(heat.normalized(), (60, 80), cv2.COLORMAP_JET, 0.5)
+    for value in (0, 200):
+        frame = np.full((60, 80, 3), value, np.uint8)
+        out = layer.apply(frame)
+        assert (out[50, 70] == value).all() and not (out[20, 20] == value).all()
+        assert (frame == value).all()

@@ -11,7 +11,7 @@ import heatmap_core
 def test_the_public_names_are_pinned():
     assert sorted(heatmap_core.__all__) == sorted([
         "COLORMAPS", "OUTPUT_FILES", "CountEvent", "CountSeries", "Detector", "DwellRecord",
-        "H264Writer", "HeatAccumulator", "Heatmap", "HeatmapResults", "LineCounter",
+        "H264Writer", "HeatAccumulator", "HeatOverlay", "Heatmap", "HeatmapResults", "LineCounter",
         "ModelLoadError", "MotionDetector", "Mover", "Progress", "Region", "RegionCounter",
         "RegionCounts", "RunSummary", "Scene", "ScriptedDetector", "SeriesBin", "Tracks",
         "VideoError", "VideoInfo", "VideoReader", "YoloDetector", "ZoneCounter",
