@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="Video heatmap", page_icon=":material/whatshot:",
-                   layout="wide")
+from components.branding import page_icon
+
+st.set_page_config(page_title="Video heatmap", page_icon=page_icon(), layout="wide")
 page = st.navigation([
     st.Page("pages/upload.py", title="Analyse a video", icon=":material/upload_file:",
             default=True),
 ])
-with st.sidebar:
-    st.caption("Video heatmaps and line/zone counting. Open source (AGPL-3.0).")
 page.run()
+st.sidebar.caption("Video heatmaps and line/zone counting: open source (AGPL-3.0).")

@@ -51,7 +51,7 @@ def read_region(text: str, in_direction: str, width: int, height: int) -> Region
     try:
         points = parse_points(text)
     except ValueError as error:
-        if len(_loose_points(text)) == 1:
+        if len(_numbers(text)) == 2:
             return RegionInput(None, hint="Click a second point to finish the line.")
         return RegionInput(None, f"The region is not valid: {error}. Write points like "
                                  f"[(0, {height // 2}), ({width}, {height // 2})].")
@@ -155,8 +155,12 @@ def _loose_points(text: str) -> list[tuple[float, float]]:
     try:
         return list(parse_points(text))
     except ValueError:
-        numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d*)?", text)]
+        numbers = _numbers(text)
         return [(numbers[i], numbers[i + 1]) for i in range(0, len(numbers) - 1, 2)]
+
+
+def _numbers(text: str) -> list[float]:
+    return [float(n) for n in re.findall(r"-?\d+(?:\.\d*)?", text)]
 
 
 def _draw_in_arrow(image: npt.NDArray[np.uint8], region: Region, thickness: int) -> None:

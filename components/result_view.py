@@ -19,12 +19,17 @@ import streamlit as st
 from components import charts
 from heatmap_core import OUTPUT_FILES
 
-DOWNLOADS = (  # (file key, button label, mime type)
-    ("annotated_video", "Annotated video (MP4)", "video/mp4"),
-    ("heatmap_png", "Heatmap (PNG)", "image/png"),
-    ("heatmap_npy", "Raw heatmap (NumPy .npy)", "application/octet-stream"),
-    ("events_csv", "Count events (CSV)", "text/csv"),
-    ("summary_json", "Summary (JSON)", "application/json"),
+DOWNLOADS = (  # (file key, button label, mime type, what it is)
+    ("annotated_video", "Video .mp4", "video/mp4",
+     "The video with heat, boxes, the region and counts drawn on it (H.264)."),
+    ("heatmap_png", "Heatmap .png", "image/png", "The final heatmap over the first frame."),
+    ("heatmap_npy", "Raw heat .npy", "application/octet-stream",
+     "The heat itself: a float32 array, frame-sized, in object-seconds per pixel "
+     "(numpy.load)."),
+    ("events_csv", "Events .csv", "text/csv",
+     "One row per counted crossing: frame, time, track, class, direction, region."),
+    ("summary_json", "Summary .json", "application/json",
+     "The run's numbers and settings, as the cards above show them."),
 )
 
 
@@ -131,9 +136,9 @@ def _charts(result: RunResult, key: str) -> None:
 def _downloads(result: RunResult, key: str) -> None:
     st.markdown("**Downloads**")
     columns = st.columns(len(DOWNLOADS))
-    for column, (file_key, label, mime) in zip(columns, DOWNLOADS):
+    for column, (file_key, label, mime, about) in zip(columns, DOWNLOADS):
         path = result.path(file_key)
         column.download_button(
-            label, data=partial(path.read_bytes), file_name=path.name, mime=mime,
+            label, data=partial(path.read_bytes), file_name=path.name, mime=mime, help=about,
             key=f"{key}_download_{file_key}", on_click="ignore", icon=":material/download:",
             width="stretch", disabled=not path.is_file())

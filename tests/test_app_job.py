@@ -1,0 +1,106 @@
+"""The background analysis: it finishes, stops keeping what was done, waits its turn."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from components.analysis_job import AnalysisJob, JobState, max_analyses
+from heatmap_core import Heatmap, Mover, Scene
+
+LINE = [(0, 120), (320, 120)]
+
+
+@pytest.fixture(scope="module")
+def crossing_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two objects walk down across the middle line of a 320x240 scene."""
+    scene = Scene(320, 240, 10.0, 60, movers=(
+        Mover(((100, -30), (100, 270)), start_frame=5, frames_per_leg=30),
+        Mover(((220, -30), (220, 270)), start_frame=20, frames_per_leg=30)))
+    return scene.write(tmp_path_factory.mktemp("video") / "crossing.mp4")
+
+
+@pytest.fixture(scope="module")
+def long_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    scene = Scene(160, 120, 10.0, 1500, movers=(
+        Mover(((80, -30), (80, 150)), frames_per_leg=40),))
+    return scene.write(tmp_path_factory.mktemp("video") / "long.mp4")
+
+
+def run_to_end(job: AnalysisJob, timeout: float = 60) -> JobState:
+    job.join(timeout)
+    return job.snapshot()
+
+
+def test_a_job_analyses_the_whole_video_into_its_folder(crossing_video: Path,
+                                                        tmp_path: Path) -> None:
+    job = AnalysisJob(crossing_video, Heatmap(model="motion", region=LINE, verbose=False),
+                      tmp_path, threading.BoundedSemaphore(1)).start()
+    state = run_to_end(job)
+    assert state.status == "finished" and not state.active
+    assert state.summary.in_count == 2 and not state.summary.partial
+    assert json.loads((tmp_path / "summary.json").read_text())["in_count"] == 2
+    assert state.progress.frames_done == state.progress.frames_total == 60
+
+
+def test_stopping_keeps_what_was_done_as_a_partial_result(long_video: Path,
+                                                          tmp_path: Path) -> None:
+    job = AnalysisJob(long_video, Heatmap(model="motion", verbose=False), tmp_path,
+                      threading.BoundedSemaphore(1)).start()
+    while (job.snapshot().progress is None or job.snapshot().progress.frames_done < 5):
+        time.sleep(0.01)
+    job.stop()
+    state = run_to_end(job)
+    assert state.status == "finished"
+    assert state.summary.partial and state.summary.stop_reason == "stopped"
+    assert 5 <= state.summary.frames < 1500
+    assert json.loads((tmp_path / "summary.json").read_text())["partial"] is True
+
+
+def test_a_job_waits_queued_for_a_free_slot_and_can_be_cancelled_while_waiting(
+        crossing_video: Path, tmp_path: Path) -> None:
+    slots = threading.BoundedSemaphore(1)
+    slots.acquire()  # another analysis holds the only slot
+    job = AnalysisJob(crossing_video, Heatmap(model="motion", verbose=False), tmp_path,
+                      slots).start()
+    time.sleep(0.5)
+    assert job.snapshot().status == "queued"
+    job.stop()
+    assert run_to_end(job, 5).status == "cancelled"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_queued_job_starts_when_the_slot_frees(crossing_video: Path,
+                                                 tmp_path: Path) -> None:
+    slots = threading.BoundedSemaphore(1)
+    slots.acquire()
+    job = AnalysisJob(crossing_video, Heatmap(model="motion", verbose=False), tmp_path,
+                      slots).start()
+    time.sleep(0.3)
+    slots.release()
+    assert run_to_end(job).status == "finished"
+    assert slots.acquire(blocking=False)  # and the job gave its slot back
+
+
+def test_an_unreadable_video_fails_with_the_reason(tmp_path: Path) -> None:
+    not_video = tmp_path / "notes.mp4"
+    not_video.write_text("just text")
+    job = AnalysisJob(not_video, Heatmap(model="motion", verbose=False), tmp_path / "out",
+                      threading.BoundedSemaphore(1)).start()
+    state = run_to_end(job)
+    assert state.status == "failed" and "not a video" in state.error
+
+
+@pytest.mark.parametrize(("value", "slots"), [(None, 2), ("1", 1), ("4", 4), ("0", 1),
+                                              ("many", 2)])
+def test_the_number_of_concurrent_analyses_comes_from_the_environment(
+        monkeypatch: pytest.MonkeyPatch, value: str | None, slots: int) -> None:
+    if value is None:
+        monkeypatch.delenv("HEATMAP_MAX_ANALYSES", raising=False)
+    else:
+        monkeypatch.setenv("HEATMAP_MAX_ANALYSES", value)
+    assert max_analyses() == slots

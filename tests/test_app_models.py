@@ -1,0 +1,87 @@
+"""Choosing the detector: auto falls back to motion with a reason; weights load once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from components import models
+from heatmap_core import Heatmap, ModelLoadError, is_official_name
+
+
+@pytest.fixture(autouse=True)
+def data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setenv("HEATMAP_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def loads_as(prototype: object | None, error: str | None = None):
+    """A stand-in for the model cache: every name loads as `prototype` (or fails)."""
+    return lambda weights: models._Loaded(prototype, error)
+
+
+def test_official_names_start_with_yolo11n_and_are_all_official() -> None:
+    names = models.official_names()
+    assert names[0] == "yolo11n.pt"
+    assert {"yolo11s.pt", "yolov8n.pt"} <= set(names)
+    assert all(is_official_name(n) for n in names)
+
+
+def test_the_motion_detector_has_one_class_called_object() -> None:
+    spec = models.resolve_model(models.MOTION)
+    assert (spec.is_motion, spec.class_names) == (True, ("object",))
+    assert models.heatmap_model(spec) == "motion"
+
+
+def test_auto_runs_motion_and_says_why_when_yolo11n_cannot_load(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(models, "_load", loads_as(None, "no internet"))
+    spec = models.resolve_model(models.AUTO)
+    assert spec.is_motion
+    assert "yolo11n.pt" in spec.reason and "motion detector runs" in spec.reason
+
+
+def test_auto_runs_yolo11n_when_its_weights_load(monkeypatch: pytest.MonkeyPatch,
+                                                 yolo_weights: Path) -> None:
+    prototype = models.load_model(yolo_weights)
+    monkeypatch.setattr(models, "_load", loads_as(prototype))
+    spec = models.resolve_model(models.AUTO)
+    assert (spec.weights, spec.label) == ("yolo11n.pt", "YOLO11n")
+    assert spec.class_names[:3] == ("person", "bicycle", "car")
+    assert "available" in spec.reason
+
+
+def test_uploaded_weights_load_once_and_give_the_models_class_names(
+        yolo_weights: Path, data_dir: Path) -> None:
+    path = models.save_weights(yolo_weights.read_bytes())
+    assert path.parent == data_dir / "models"
+    assert models.save_weights(yolo_weights.read_bytes()) == path  # same content, same file
+    spec = models.resolve_model(models.UPLOADED, path, "best.pt")
+    assert spec.label == "Uploaded weights (best.pt)"
+    assert "person" in spec.class_names and len(spec.class_names) == 80
+    assert models.heatmap_model(spec) is models.heatmap_model(spec)  # cached
+
+
+def test_heatmaps_built_from_the_cached_prototype_do_not_share_a_model(
+        yolo_weights: Path) -> None:
+    spec = models.resolve_model(models.UPLOADED, models.save_weights(yolo_weights.read_bytes()))
+    prototype = models.heatmap_model(spec)
+    first, second = (Heatmap(model=prototype, verbose=False) for _ in range(2))
+    assert first.detector.model is not second.detector.model
+    assert prototype not in (first.detector.model, second.detector.model)
+
+
+def test_weights_that_cannot_load_say_what_to_do_without_server_paths(
+        data_dir: Path) -> None:
+    path = models.save_weights(b"this is not a model")
+    with pytest.raises(ModelLoadError) as error:
+        models.resolve_model(models.UPLOADED, path, "best.pt")
+    message = str(error.value)
+    assert "best.pt" in message and str(data_dir) not in message
+    assert "choose the motion detector" in message
+
+
+def test_choosing_uploaded_weights_without_a_file_asks_for_one() -> None:
+    with pytest.raises(ModelLoadError, match="Upload a YOLO weights file"):
+        models.resolve_model(models.UPLOADED)
