@@ -1,0 +1,21 @@
+"""run_store: saved analysis runs, so a run's dashboard can be shown from a link
+(`/?run=<id>`) by anyone, long after the session that made it. Pure Python; imports
+no UI toolkit.
+
+    >>> from run_store import RunStore
+    >>> store = RunStore()  # $DATABASE_URL, else data/runs.sqlite3
+    >>> run = store.save_run(output_dir, name="Main entrance", settings={"model": "motion"})
+    >>> store.get(run.id).in_count, store.events(run.id), store.heatmap(run.id).shape
+"""
+
+from run_store.errors import IncompleteRun, InvalidRunId, RunNotFound
+from run_store.folder import EVENT_COLUMNS, SAVED_FILES, SERIES_COLUMNS
+from run_store.ids import check_run_id, is_run_id, new_run_id
+from run_store.record import RunKind, RunRecord, RunStatus
+from run_store.store import RunStore
+
+__all__ = [
+    "EVENT_COLUMNS", "SAVED_FILES", "SERIES_COLUMNS", "IncompleteRun", "InvalidRunId",
+    "RunKind", "RunNotFound", "RunRecord", "RunStatus", "RunStore", "check_run_id",
+    "is_run_id", "new_run_id",
+]

@@ -1,0 +1,69 @@
+"""The `runs` table: one row per saved analysis, the same on SQLite and PostgreSQL.
+
+Events and series are JSON columns of the row rather than tables of their own: they
+are written once with the run, never updated, never queried across runs, and always
+read whole to draw one run's dashboard. Keeping them in the row makes a save a single
+INSERT (atomic without coordinating several tables) and keeps the dashboard working
+from the database alone, with no file from the session that made the run. They are
+stored as lists of rows in the CSV column order, and loaded only when asked for
+(`deferred`), so listing runs stays light.
+
+The compressed heatmap and the thumbnail are in the row for the same reason (a few
+kB to a few MB); only the files offered for download (the annotated video above all)
+live in the run's folder beside the database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Integer, LargeBinary, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+__all__ = ["Base", "RunRow", "UtcDateTime"]
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime, stored naive-in-UTC so both backends compare and sort
+    it the same way (SQLite keeps no time zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("a naive datetime is ambiguous; give one with a time zone")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class RunRow(Base):
+    __tablename__ = "runs"
+
+    id: Mapped[str] = mapped_column(String(22), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    created: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    source: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(8))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    in_count: Mapped[int] = mapped_column(Integer)
+    out_count: Mapped[int] = mapped_column(Integer)
+    total_tracks: Mapped[int] = mapped_column(Integer)
+    files: Mapped[list[str]] = mapped_column(JSON)
+    thumbnail: Mapped[bytes] = mapped_column(LargeBinary)
+    heatmap: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    events: Mapped[list[list[Any]]] = mapped_column(JSON, deferred=True)
+    series: Mapped[list[list[Any]]] = mapped_column(JSON, deferred=True)

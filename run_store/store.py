@@ -1,0 +1,246 @@
+"""RunStore: saved analysis runs, as rows in a database and files in folders beside it.
+
+A save reads and checks the whole analysis folder first, then places the run's files
+(all or none, see `blobs`), then inserts the row in one transaction. The row is what
+makes a run visible, so until the commit nobody sees the run, and a failure at any step
+removes whatever the earlier steps made.
+"""
+
+from __future__ import annotations
+
+import builtins
+import io
+import json
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from run_store.blobs import RunFolders
+from run_store.database import make_engine, prepare, resolve_url
+from run_store.errors import RunNotFound
+from run_store.folder import EVENT_COLUMNS, SAVED_FILES, SERIES_COLUMNS, AnalysisFolder
+from run_store.ids import check_run_id, new_run_id
+from run_store.record import RunKind, RunRecord, RunStatus
+from run_store.schema import RunRow
+
+__all__ = ["DEFAULT_DATA_DIR", "MAX_NAME_LENGTH", "RunStore"]
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+MAX_NAME_LENGTH = 200
+_KINDS = ("upload", "live")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class RunStore:
+    """Saved runs in `database_url` (default $DATABASE_URL, else a SQLite file in the
+    data folder) with their files under `<data_dir>/runs/<run id>/` (default
+    $HEATMAP_DATA_DIR, else `data/` in the repository).
+
+    Thread-safe, and several processes may share one database and data folder: one
+    instance can serve every session of an app. Every method that takes a run id raises
+    InvalidRunId for text that is not one, before touching the database or the disk.
+
+        >>> store = RunStore()
+        >>> run = store.save_run("runs/street", settings={"model": "yolo11n.pt"})
+        >>> store.get(run.id).status
+        'complete'
+    """
+
+    def __init__(self, database_url: str | None = None, data_dir: str | Path | None = None,
+                 *, clock: Callable[[], datetime] = _utc_now) -> None:
+        self.data_dir = Path(data_dir or os.environ.get("HEATMAP_DATA_DIR") or DEFAULT_DATA_DIR)
+        self.url = resolve_url(database_url, self.data_dir)
+        self._engine = make_engine(self.url)
+        self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+        self._folders = RunFolders(self.data_dir / "runs")
+        self._clock = clock
+        self._prepared = False
+        self._prepare_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"RunStore({self.url.render_as_string(hide_password=True)!r}, {self.data_dir})"
+
+    def close(self) -> None:
+        """Close the database connections (a later call opens new ones)."""
+        self._engine.dispose()
+
+    def save_run(self, output_dir: str | Path, *, name: str | None = None,
+                 settings: dict[str, Any], kind: RunKind = "upload") -> RunRecord:
+        """Save the analysis in `output_dir` (as `heatmap_core.analyse_video` writes it)
+        as a new run, "partial" when its summary says so. The folder is copied, not
+        moved. `name` defaults to the video's name.
+
+        Raises IncompleteRun for a folder without summary.json or with a missing or
+        damaged file; ValueError for a bad name or kind; TypeError (or ValueError, for
+        NaN) for settings that are not plain JSON. On any failure nothing is saved.
+        """
+        if kind not in _KINDS:
+            raise ValueError(f"kind must be one of {_KINDS}, got {kind!r}")
+        settings = _json_copy(settings)
+        if name is not None:
+            _check_name(name)
+        analysis = AnalysisFolder.read(output_dir)
+        summary = analysis.summary
+        row = RunRow(
+            id=new_run_id(), name=name if name is not None else summary["source"],
+            created=self._created(), source=summary["source"], kind=kind,
+            status="partial" if summary["partial"] else "complete", settings=settings,
+            summary=summary, in_count=summary["in_count"], out_count=summary["out_count"],
+            total_tracks=summary["total_tracks"], files=list(SAVED_FILES),
+            thumbnail=analysis.thumbnail_jpeg, heatmap=analysis.heatmap_npz,
+            events=analysis.events, series=analysis.series)
+        self._prepare()
+        self._folders.place(row.id, analysis.path, SAVED_FILES)
+        try:
+            with self._transaction() as session:
+                session.add(row)
+        except BaseException:
+            self._folders.remove(row.id)
+            raise
+        return _record(row)
+
+    def get(self, run_id: str) -> RunRecord | None:
+        """The run, or None when no run has this (well-formed) id."""
+        check_run_id(run_id)
+        with self._transaction() as session:
+            row = session.get(RunRow, run_id)
+            return None if row is None else _record(row)
+
+    def list(self, name_contains: str | None = None, since: datetime | None = None,
+             until: datetime | None = None, limit: int = 100) -> builtins.list[RunRecord]:
+        """Runs newest first: names containing `name_contains` (any case, taken
+        literally: % and _ are not wildcards), created at or after `since` and before
+        `until` (datetimes with a time zone), at most `limit` of them."""
+        if limit < 1:
+            raise ValueError(f"limit must be 1 or more, got {limit}")
+        query = select(RunRow).order_by(RunRow.created.desc(), RunRow.id).limit(limit)
+        if name_contains:
+            query = query.where(RunRow.name.icontains(name_contains, autoescape=True))
+        if since is not None:
+            query = query.where(RunRow.created >= _aware(since, "since"))
+        if until is not None:
+            query = query.where(RunRow.created < _aware(until, "until"))
+        with self._transaction() as session:
+            return [_record(row) for row in session.scalars(query)]
+
+    def rename(self, run_id: str, name: str) -> RunRecord:
+        """Give the run a new name (stored exactly as given); RunNotFound if it is gone."""
+        check_run_id(run_id)
+        _check_name(name)
+        statement = (update(RunRow).where(RunRow.id == run_id).values(name=name)
+                     .execution_options(synchronize_session=False))
+        with self._transaction() as session:
+            result = cast(CursorResult[Any], session.execute(statement))
+            if result.rowcount == 0:
+                raise RunNotFound(run_id)
+            return _record(session.get_one(RunRow, run_id))
+
+    def delete(self, run_id: str) -> None:
+        """Delete the run's row, then its files; RunNotFound if it is already gone."""
+        check_run_id(run_id)
+        statement = (delete(RunRow).where(RunRow.id == run_id)
+                     .execution_options(synchronize_session=False))
+        with self._transaction() as session:
+            result = cast(CursorResult[Any], session.execute(statement))
+            if result.rowcount == 0:
+                raise RunNotFound(run_id)
+        self._folders.remove(run_id)
+
+    def file_path(self, run_id: str, filename: str) -> Path:
+        """Where the run's copy of one output file is. `filename` must be one of the
+        names `analyse_video` writes (`heatmap_core.OUTPUT_FILES`); anything else is a
+        ValueError, so user input never becomes part of a path."""
+        check_run_id(run_id)
+        if filename not in SAVED_FILES:
+            raise ValueError(f"not a run file: {filename[:40]!r}; one of {SAVED_FILES}")
+        if filename not in self._column(run_id, RunRow.files):
+            raise FileNotFoundError(f"run {run_id} has no {filename}")
+        return self._folders.folder(run_id) / filename
+
+    def heatmap(self, run_id: str) -> np.ndarray:
+        """The raw accumulated heat (float32, height x width), as heatmap.npy held it."""
+        blob = self._column(run_id, RunRow.heatmap)
+        with np.load(io.BytesIO(blob), allow_pickle=False) as arrays:
+            return arrays["heatmap"]
+
+    def events(self, run_id: str) -> builtins.list[dict[str, Any]]:
+        """The rows of events.csv, typed: `pandas.DataFrame(rows, columns=EVENT_COLUMNS)`
+        gives what reading the CSV gives."""
+        return [dict(zip(EVENT_COLUMNS, row)) for row in self._column(run_id, RunRow.events)]
+
+    def series(self, run_id: str) -> builtins.list[dict[str, Any]]:
+        """The rows of series.csv (counts per time bin), typed, like `events`."""
+        return [dict(zip(SERIES_COLUMNS, row)) for row in self._column(run_id, RunRow.series)]
+
+    def remove_orphans(self, older_than: timedelta = timedelta(hours=1)) -> int:
+        """Delete run folders that no row names, untouched for `older_than`: what a
+        process killed mid-save or mid-delete leaves (invisible, but taking space).
+        Returns how many were removed."""
+        with self._transaction() as session:
+            keep = set(session.scalars(select(RunRow.id)))
+        return self._folders.remove_orphans(keep, older_than.total_seconds())
+
+    def _column(self, run_id: str, column: Any) -> Any:
+        check_run_id(run_id)
+        with self._transaction() as session:
+            value = session.scalar(select(column).where(RunRow.id == run_id))
+        if value is None:
+            raise RunNotFound(run_id)
+        return value
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        self._prepare()
+        with self._sessions.begin() as session:
+            yield session
+
+    def _prepare(self) -> None:
+        with self._prepare_lock:
+            if not self._prepared:
+                prepare(self._engine)
+                self._prepared = True
+
+    def _created(self) -> datetime:
+        return _aware(self._clock(), "the clock's time")
+
+
+def _record(row: RunRow) -> RunRecord:
+    return RunRecord(
+        id=row.id, name=row.name, created=row.created, source=row.source,
+        kind=cast(RunKind, row.kind), status=cast(RunStatus, row.status),
+        settings=row.settings, summary=row.summary, in_count=row.in_count,
+        out_count=row.out_count, total_tracks=row.total_tracks, files=tuple(row.files),
+        thumbnail=row.thumbnail)
+
+
+def _check_name(name: object) -> None:
+    if not isinstance(name, str):
+        raise TypeError(f"a run name is text, got {type(name).__name__}")
+    if not name.strip() or len(name) > MAX_NAME_LENGTH:
+        raise ValueError(f"a run name has 1 to {MAX_NAME_LENGTH} characters, not all blank")
+    if "\x00" in name:  # PostgreSQL text cannot hold it
+        raise ValueError("a run name cannot contain a NUL character")
+
+
+def _json_copy(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings as they will come back from the database (tuples become lists)."""
+    if not isinstance(settings, dict):
+        raise TypeError(f"settings must be a dict, got {type(settings).__name__}")
+    return cast(dict[str, Any], json.loads(json.dumps(settings, allow_nan=False)))
+
+
+def _aware(moment: datetime, what: str) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{what} needs a time zone: a naive datetime is ambiguous")
+    return moment
