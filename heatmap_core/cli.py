@@ -29,6 +29,8 @@ OPTIONS: dict[str, tuple[Any, str]] = {
     "max_frames": (None, "stop after this many analysed frames"),
     "model": (DEFAULT_MODEL, "YOLO weights (.pt, .onnx, OpenVINO folder...) or 'motion', "
               "the built-in detector that needs no weights"),
+    "engine": ("pytorch", "pytorch, or onnx / openvino: faster on CPUs (exported on first "
+               "use, then cached)"),
     "colormap": ("deepgreen", "OpenCV colormap: " + ", ".join(COLORMAPS)),
     "region": (None, 'counting line (2 points) or zone (3+): "[(20, 400), (1080, 400)]"'),
     "classes": (None, "classes to keep, ids or names: 0,2 or person,car"),
@@ -130,7 +132,7 @@ def _typed(key: str, value: str) -> Any:
             return False
         raise UsageError(f"{key} must be true or false, got {value!r}")
     if key in ("region", "classes", "colormap", "source", "output", "model", "tracker",
-               "device"):
+               "device", "engine"):
         return value  # parsed by the code that owns their meaning
     try:
         number = ast.literal_eval(value)

@@ -83,6 +83,8 @@ class Heatmap:
         opacity: how strongly the heat colours the frame where there is heat.
         fps: the frame rate used for time when calls pass no `time_s`.
         hysteresis, min_frames: counting noise rejection (see `heatmap_core.counting`).
+        engine: "pytorch", or "onnx" / "openvino": the YOLO weights exported on first use
+            (cached) and run by ONNX Runtime / OpenVINO, faster on CPUs.
     """
 
     def __init__(self, *, model: Any = DEFAULT_MODEL, colormap: int | str = cv2.COLORMAP_DEEPGREEN,
@@ -94,7 +96,7 @@ class Heatmap:
                  show_labels: bool = True, show_boxes: bool = True, imgsz: int = 640,
                  max_det: int = 300, half: bool = False, decay: float | None = None,
                  opacity: float = 0.5, fps: float = 30.0, hysteresis: float = 0.15,
-                 min_frames: int = 2) -> None:
+                 min_frames: int = 2, engine: str = "pytorch") -> None:
         if region is not None and regions is not None:
             raise ValueError("pass either region (one) or regions (several), not both")
         self.colormap = resolve_colormap(colormap)
@@ -109,7 +111,7 @@ class Heatmap:
         self.model_name = model if isinstance(model, str) else type(model).__name__
         self.detector: Detector = load_detector(
             model, tracker=tracker, conf=conf, iou=iou, classes=classes, device=device,
-            imgsz=imgsz, max_det=max_det, half=half)
+            imgsz=imgsz, max_det=max_det, half=half, engine=engine)
         self.names: dict[int, str] = dict(self.detector.names)
         self.classes = resolve_classes(classes, self.names)
         self.decay = decay

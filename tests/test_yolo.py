@@ -83,3 +83,25 @@ def test_unknown_classes_and_trackers_are_clear_errors(yolo_weights):
         YoloDetector(yolo_weights, classes=["unicorn"])
     with pytest.raises(ValueError, match="unknown tracker 'nope.yaml'"):
         YoloDetector(yolo_weights, tracker="nope.yaml")
+
+
+@pytest.mark.parametrize("engine, suffix", [("onnx", ".onnx"), ("openvino", "_openvino_model")])
+def test_faster_engines_export_once_and_track(engine, suffix, eager_yolo_weights, vtest,
+                                              tmp_path, monkeypatch):
+    monkeypatch.setenv("HEATMAP_CACHE_DIR", str(tmp_path))
+    first = Heatmap(model=str(eager_yolo_weights), engine=engine, imgsz=320, max_det=8,
+                    verbose=False)
+    for frame in frames(vtest, 3):
+        results = first(frame)
+    assert len(results.tracks) == 8
+    exports = list((tmp_path / "exports").iterdir())
+    assert len(exports) == 1 and (exports[0] / f"model{suffix}").exists()
+    second = Heatmap(model=load_model(eager_yolo_weights), engine=engine, imgsz=320,
+                     verbose=False)  # from a loaded model: same cached export
+    assert list((tmp_path / "exports").iterdir()) == exports
+    assert second.names == first.names
+
+
+def test_an_unknown_engine_is_a_clear_error(yolo_weights):
+    with pytest.raises(ValueError, match="unknown engine 'tensorrt'.*openvino"):
+        Heatmap(model=str(yolo_weights), engine="tensorrt")

@@ -25,7 +25,7 @@ MOTION = "motion"
 def load_detector(model: Any, **yolo_options: Any) -> Detector:
     """A detector for `model`: "motion", a Detector instance, or YOLO weights / model.
 
-    `yolo_options` (tracker, conf, iou, classes, device, imgsz, max_det, half) apply to
+    `yolo_options` (tracker, conf, iou, classes, device, imgsz, max_det, half, engine) apply to
     YOLO only; the motion detector has no classes to choose and ignores them.
     """
     if isinstance(model, str) and model.strip().lower() == MOTION:

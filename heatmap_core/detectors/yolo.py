@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from heatmap_core.detectors.export import ENGINES, export_model
 from heatmap_core.types import Tracks
 
 if TYPE_CHECKING:
@@ -53,7 +54,8 @@ def load_model(weights: str | Path) -> YOLO:
     try:
         model = YOLO(str(path) if path.exists() else text, verbose=False)
         names = dict(model.names)
-        model.predict(np.zeros((64, 64, 3), np.uint8), imgsz=64, verbose=False)
+        size = {"imgsz": 64} if path.suffix == ".pt" or not path.exists() else {}  # exports: fixed
+        model.predict(np.zeros((64, 64, 3), np.uint8), verbose=False, **size)
     except Exception as error:  # ultralytics raises many types; all mean "not loadable"
         if not path.exists():
             raise ModelLoadError(
@@ -104,12 +106,21 @@ class YoloDetector:
     def __init__(self, model: str | Path | YOLO = "yolo11n.pt", *,
                  tracker: str = "bytetrack.yaml", conf: float = 0.25, iou: float = 0.7,
                  classes: Sequence[int | str] | None = None, device: str | None = None,
-                 imgsz: int = 640, max_det: int = 300, half: bool = False) -> None:
+                 imgsz: int = 640, max_det: int = 300, half: bool = False,
+                 engine: str = "pytorch") -> None:
+        if engine not in ENGINES:
+            raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+        if engine != "pytorch":
+            weights = model if isinstance(model, (str, Path)) else model.ckpt_path
+            if not Path(str(weights)).is_file():  # an official name: fetch it first
+                weights = load_model(weights).ckpt_path
+            model = load_model(export_model(weights, engine, imgsz, half))
         if isinstance(model, (str, Path)):
             self.model = load_model(model)
         else:
             self.model = copy.deepcopy(model)
             self.model.predictor = None
+        self.engine = engine
         self.names: dict[int, str] = dict(self.model.names)
         self.tracker = _check_tracker(tracker)
         self._args: dict[str, Any] = dict(

@@ -1,0 +1,63 @@
+"""Faster engines: YOLO weights exported to ONNX Runtime or OpenVINO on first use, cached.
+
+An export depends on the weights' bytes, the engine, the input size and precision, so
+the cache key is made of exactly those; a second analysis (or a second user) with the
+same settings reuses the export. Exports are built in a temporary folder and renamed
+into place, so two processes exporting at once never see half a model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import warnings
+from pathlib import Path
+
+__all__ = ["ENGINES", "cache_dir", "export_model"]
+
+ENGINES = ("pytorch", "onnx", "openvino")
+_FORMATS = {"onnx": ("onnx", "model.onnx"), "openvino": ("openvino", "model_openvino_model")}
+
+
+def cache_dir() -> Path:
+    """Where exports live: $HEATMAP_CACHE_DIR, or ~/.cache/heatmap_core."""
+    return Path(os.environ.get("HEATMAP_CACHE_DIR", Path.home() / ".cache" / "heatmap_core"))
+
+
+def export_model(weights: str | Path, engine: str, imgsz: int = 640, half: bool = False) -> Path:
+    """The path of `weights` exported for `engine` (made now if not cached yet)."""
+    from heatmap_core.detectors.yolo import ModelLoadError
+
+    if engine not in _FORMATS:
+        raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    source = Path(weights)
+    if source.suffix != ".pt" or not source.is_file():
+        raise ModelLoadError(f"the {engine} engine needs PyTorch weights (.pt) to export "
+                             f"from, not {source.name}")
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    fmt, produced = _FORMATS[engine]
+    target = cache_dir() / "exports" / f"{digest}-{engine}-{imgsz}{'-half' if half else ''}"
+    if (target / produced).exists():
+        return target / produced
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
+    try:
+        from ultralytics import YOLO
+
+        shutil.copyfile(source, work / "model.pt")
+        with warnings.catch_warnings():  # torch's tracer warnings are not the user's to fix
+            warnings.simplefilter("ignore")
+            YOLO(str(work / "model.pt")).export(format=fmt, imgsz=imgsz, verbose=False,
+                                                **({"quantize": 16} if half else {}))
+        (work / "model.pt").unlink()
+        try:
+            work.rename(target)
+        except OSError:  # another process finished the same export first
+            shutil.rmtree(work, ignore_errors=True)
+    except Exception as error:
+        shutil.rmtree(work, ignore_errors=True)
+        raise ModelLoadError(f"could not export {source.name} for {engine} "
+                             f"({str(error).strip().splitlines()[0][:200]})") from None
+    return target / produced
