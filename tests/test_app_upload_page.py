@@ -1,0 +1,253 @@
+"""The upload page, driven like a user would through Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from heatmap_core import COLORMAPS, Mover, Scene
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+@pytest.fixture
+def data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setenv("HEATMAP_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("HEATMAP_SAMPLE_VIDEO", str(tmp_path / "no-footage-here.mp4"))
+    return tmp_path
+
+
+@pytest.fixture
+def app(data_dir: Path) -> AppTest:
+    """The app, opened, with the motion detector chosen (auto may pick YOLO online)."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    at.sidebar.selectbox(key="upload_model").set_value("motion").run()
+    return at
+
+
+@pytest.fixture(scope="module")
+def crossing_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A 320x240 clip in which three objects walk down across the middle."""
+    scene = Scene(320, 240, 10.0, 70, movers=tuple(
+        Mover(((x, -30), (x, 270)), start_frame=start, frames_per_leg=30)
+        for x, start in ((80, 5), (170, 15), (250, 30))))
+    return scene.write(tmp_path_factory.mktemp("video") / "crossing.mp4").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def long_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    scene = Scene(160, 120, 10.0, 3000, movers=(Mover(((80, -30), (80, 150)),
+                                                      frames_per_leg=40),))
+    return scene.write(tmp_path_factory.mktemp("video") / "long.mp4").read_bytes()
+
+
+def upload(at: AppTest, name: str, data: bytes, mime: str = "video/mp4") -> AppTest:
+    at.file_uploader(key="upload_file").set_value((name, data, mime))
+    return at.run()
+
+
+def points_box(at: AppTest):
+    return next(t for t in at.text_input if t.key.endswith("_points"))
+
+
+def run_button(at: AppTest):
+    return at.button(key="upload_run")
+
+
+def wait_for_result(at: AppTest, timeout: float = 90) -> AppTest:
+    """Rerun the page (as the progress fragment does) until the result is shown."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        at.run()
+        assert not at.exception
+        if at.metric:
+            return at
+    raise AssertionError("no result within the time limit")
+
+
+def cards(at: AppTest) -> dict[str, int]:
+    return {m.label: int(m.value) for m in at.metric}
+
+
+def only_summary(data_dir: Path) -> dict:
+    (summary,) = data_dir.glob("sessions/*/runs/*/summary.json")
+    return json.loads(summary.read_text())
+
+
+def test_the_page_offers_an_upload_with_its_limit_and_the_sample() -> None:
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == "Video heatmap"
+    uploader = at.file_uploader(key="upload_file")
+    assert "up to 1024 MB" in uploader.label
+    assert set(uploader.proto.type) >= {".mp4", ".avi", ".mov", ".mkv", ".webm"}
+    assert at.button(key="upload_sample").label == "Try the sample video"
+
+
+def test_the_page_says_which_model_runs_and_why(app: AppTest) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    (model_info,) = [i.value for i in at.info if i.value.startswith("**Model:")]
+    assert "Auto:" in model_info and ("motion detector runs" in model_info
+                                      or "YOLO11n runs" in model_info)
+    assert "You chose the built-in motion detector" in app.info[0].value
+
+
+def test_every_sidebar_setting_has_a_sensible_default_and_a_help_tooltip(app: AppTest) -> None:
+    sidebar = app.sidebar
+    widgets = [*sidebar.selectbox, *sidebar.multiselect, *sidebar.slider,
+               *sidebar.number_input]
+    assert {w.label for w in widgets} >= {
+        "Model", "Classes", "Colormap", "Heatmap opacity", "Heat half-life (s)",
+        "Confidence", "IoU", "Tracker", "Analyse every n-th frame"}
+    assert all(w.help for w in widgets), [w.label for w in widgets if not w.help]
+    defaults = {w.label: w.value for w in widgets}
+    assert defaults["Colormap"] == "inferno" and defaults["Classes"] == []
+    assert (defaults["Confidence"], defaults["IoU"], defaults["Heatmap opacity"]) == (
+        0.25, 0.7, 0.5)
+    assert defaults["Tracker"] == "bytetrack.yaml"
+    assert sidebar.selectbox(key="upload_colormap").options == list(COLORMAPS)
+    assert len(COLORMAPS) == 22
+
+
+def test_the_motion_detector_offers_its_one_class_and_no_yolo_options(app: AppTest) -> None:
+    classes = app.sidebar.multiselect[0]
+    assert classes.options == ["object"]
+    assert app.sidebar.slider(key="upload_conf").disabled
+
+
+def test_uploaded_yolo_weights_offer_the_models_classes_and_run(
+        app: AppTest, yolo_weights: Path, crossing_mp4: bytes, data_dir: Path) -> None:
+    app.sidebar.selectbox(key="upload_model").set_value("uploaded").run()
+    app.sidebar.file_uploader(key="upload_weights").set_value(
+        ("best.pt", yolo_weights.read_bytes(), "application/octet-stream")).run()
+    assert not app.sidebar.error
+    classes = app.sidebar.multiselect[0]
+    assert classes.options[:3] == ["person", "bicycle", "car"]
+    classes.set_value(["person", "car"]).run()
+    assert "You uploaded best.pt" in app.info[0].value
+
+    upload(app, "crossing.mp4", crossing_mp4)
+    run_button(app).click().run()
+    wait_for_result(app, timeout=180)
+    summary = only_summary(data_dir)
+    assert summary["classes"] == ["person", "car"] and summary["frames"] == 70
+    assert summary["model"] == "YOLO"
+
+
+def test_weights_that_cannot_load_are_an_error_and_nothing_can_run(
+        app: AppTest, crossing_mp4: bytes) -> None:
+    app.sidebar.selectbox(key="upload_model").set_value("uploaded").run()
+    app.sidebar.file_uploader(key="upload_weights").set_value(
+        ("broken.pt", b"not a model", "application/octet-stream")).run()
+    assert not app.exception
+    assert "broken.pt could not be loaded" in app.sidebar.error[0].value
+    upload(app, "crossing.mp4", crossing_mp4)
+    assert any("No model can run" in e.value for e in app.error)
+    assert run_button(app).disabled
+
+
+def test_the_sample_runs_to_a_result_whose_cards_match_its_summary(
+        app: AppTest, data_dir: Path) -> None:
+    app.button(key="upload_sample").click().run()
+    assert points_box(app).value == "[(0, 180), (640, 180)]"  # the rendered 640x360 scene
+    run_button(app).click().run()
+    wait_for_result(app)
+    summary = only_summary(data_dir)
+    assert cards(app) == {"In": summary["in_count"], "Out": summary["out_count"],
+                          "Inside now": summary["inside"], "Tracks": summary["total_tracks"]}
+    assert summary["in_count"] + summary["out_count"] > 0 and not summary["partial"]
+    assert len(app.get("download_button")) == 5
+    assert [t.label for t in app.tabs] == ["Cumulative", "Per interval", "Per class"]
+    assert not app.warning  # not partial
+
+
+def test_changing_a_widget_after_a_run_shows_the_same_result_without_analysing_again(
+        app: AppTest, crossing_mp4: bytes, data_dir: Path) -> None:
+    upload(app, "crossing.mp4", crossing_mp4)
+    run_button(app).click().run()
+    wait_for_result(app)
+    before = cards(app)
+    app.selectbox(key=next(s.key for s in app.selectbox if s.key.endswith("_bin"))
+                  ).set_value(1).run()
+    app.sidebar.selectbox(key="upload_colormap").set_value("jet").run()
+    assert cards(app) == before and before["In"] == 3
+    assert len(list(data_dir.glob("sessions/*/runs/*"))) == 1
+
+
+def test_a_text_file_named_mp4_is_a_clear_error_and_the_app_stays_usable(
+        app: AppTest, data_dir: Path) -> None:
+    upload(app, "notes.mp4", b"these are my notes, not a video")
+    assert not app.exception
+    (error,) = app.error
+    assert "**notes.mp4** cannot be analysed" in error.value
+    assert "Upload a video file (MP4, AVI, MOV, MKV or WebM)" in error.value
+    assert str(data_dir) not in error.value  # no server paths
+    assert not list(data_dir.glob("sessions/*/upload/*"))  # the useless copy is gone
+
+    app.button(key="upload_sample").click().run()
+    assert not app.error
+    assert points_box(app).value
+
+
+def test_an_empty_upload_is_a_clear_error(app: AppTest) -> None:
+    upload(app, "empty.mov", b"", "video/quicktime")
+    assert "**empty.mov** cannot be analysed" in app.error[0].value
+    assert "empty" in app.error[0].value
+
+
+def test_a_malformed_typed_region_is_an_error_and_run_is_disabled(
+        app: AppTest, crossing_mp4: bytes) -> None:
+    upload(app, "crossing.mp4", crossing_mp4)
+    assert not run_button(app).disabled
+    points_box(app).set_value("[(0, 120), (320").run()
+    assert "The region is not valid" in app.error[0].value
+    assert "[(0, 120), (320, 120)]" in app.error[0].value  # an example to copy
+    assert run_button(app).disabled
+    points_box(app).set_value("[(0, 120), (320, 120)]").run()
+    assert not app.error and not run_button(app).disabled
+
+
+def test_a_region_outside_the_frame_is_an_error_and_run_is_disabled(
+        app: AppTest, crossing_mp4: bytes) -> None:
+    upload(app, "crossing.mp4", crossing_mp4)
+    points_box(app).set_value("[(0, 120), (1080, 400)]").run()
+    assert "outside the 320x240 frame" in app.error[0].value
+    assert run_button(app).disabled
+
+
+def test_a_zone_with_an_in_direction_runs(app: AppTest, crossing_mp4: bytes,
+                                          data_dir: Path) -> None:
+    upload(app, "crossing.mp4", crossing_mp4)
+    points_box(app).set_value("[(0, 90), (320, 90), (320, 150), (0, 150)]").run()
+    next(s for s in app.selectbox if s.key.endswith("_direction")).set_value("down").run()
+    run_button(app).click().run()
+    wait_for_result(app)
+    region = only_summary(data_dir)["regions"][0]
+    assert (region["kind"], region["in_direction"], region["in_count"]) == ("zone", "down", 3)
+
+
+def test_stop_keeps_what_was_done_and_the_result_says_partial(
+        app: AppTest, long_mp4: bytes, data_dir: Path) -> None:
+    upload(app, "long.mp4", long_mp4)
+    run_button(app).click().run()
+    assert app.button(key="upload_stop")
+    app.button(key="upload_stop").click().run()
+    wait_for_result(app)
+    summary = only_summary(data_dir)
+    assert summary["partial"] and summary["frames"] < 3000
+    assert "Partial result: the analysis was stopped" in app.warning[0].value
+
+
+def test_removing_the_uploaded_video_clears_the_page(app: AppTest, crossing_mp4: bytes,
+                                                     data_dir: Path) -> None:
+    upload(app, "crossing.mp4", crossing_mp4)
+    assert list(data_dir.glob("sessions/*/upload/crossing.mp4"))
+    app.file_uploader(key="upload_file").set_value(None).run()
+    assert not app.text_input and not app.error
+    assert not list(data_dir.glob("sessions/*/upload/*"))
