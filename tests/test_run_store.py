@@ -1,0 +1,590 @@
+"""The run store: saved analyses come back whole, on SQLite and on a real PostgreSQL.
+
+Round-trip tests run against both backends: a SQLite file on disk, and a PostgreSQL
+cluster this module starts (initdb + pg_ctl) when the server binaries are installed.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import dataclasses
+import itertools
+import json
+import multiprocessing
+import os
+import pwd
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+import run_store
+from heatmap_core import Heatmap, Mover, Scene, analyse_video
+from run_store import (
+    SAVED_FILES,
+    IncompleteRun,
+    InvalidRunId,
+    RunNotFound,
+    RunRecord,
+    RunStore,
+    is_run_id,
+    new_run_id,
+)
+
+LINE = [(0, 120), (320, 120)]
+SETTINGS = {"model": "motion", "region": LINE, "colormap": "deepgreen", "classes": None}
+UNREACHABLE_DATABASE = "postgresql+psycopg://nobody@127.0.0.1:1/nothing"
+
+
+# --- Analyses to save: a rendered street where one object crosses each way ----------
+
+def analyse(video: Path, folder: Path, stop_after: int | None = None) -> Path:
+    frames = itertools.count()
+    should_stop = None if stop_after is None else (lambda: next(frames) >= stop_after)
+    analyse_video(video, Heatmap(model="motion", region=LINE, verbose=False), folder,
+                  should_stop=should_stop)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def street(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    down = Mover(((60, -30), (60, 270)), frames_per_leg=24)
+    up = Mover(((250, 270), (250, -30)), start_frame=4, frames_per_leg=24,
+               color=(200, 80, 40))
+    return Scene(frames=30, movers=(down, up)).write(
+        tmp_path_factory.mktemp("video") / "street.mp4")
+
+
+@pytest.fixture(scope="session")
+def analysis(street: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A complete analysis folder (read-only: copy it before changing anything)."""
+    return analyse(street, tmp_path_factory.mktemp("complete"))
+
+
+@pytest.fixture(scope="session")
+def stopped_analysis(street: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return analyse(street, tmp_path_factory.mktemp("stopped"), stop_after=10)
+
+
+@pytest.fixture
+def copy_of(tmp_path: Path) -> Callable[[Path], Path]:
+    """A private copy of an analysis folder, to damage or edit."""
+    copies = itertools.count()
+    return lambda folder: Path(shutil.copytree(folder, tmp_path / f"copy{next(copies)}"))
+
+
+# --- A PostgreSQL server for the session, when the binaries are installed -------------
+
+def _postgres_bin() -> Path | None:
+    found = shutil.which("pg_ctl")
+    places = [Path(found).resolve().parent, Path(found).parent] if found else []
+    places += sorted(Path("/usr/lib/postgresql").glob("*/bin"),
+                     key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+                     reverse=True)
+    return next((p for p in places if all((p / tool).is_file() for tool in
+                                          ("initdb", "pg_ctl", "postgres"))), None)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclasses.dataclass(frozen=True)
+class PostgresServer:
+    port: int
+    admin: sqlalchemy.Engine  # AUTOCOMMIT, on the `postgres` database
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A throwaway cluster in a temp folder: 127.0.0.1 on a free port, its socket in
+    the temp folder, trust auth. As root, it runs as the `postgres` user (initdb and
+    postgres refuse to run as root)."""
+    bin_dir = _postgres_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or in "
+                    "/usr/lib/postgresql/*/bin; scripts/test.sh installs Debian's postgresql")
+    as_user: list[str] = []
+    owner = None
+    if os.geteuid() == 0:
+        try:
+            owner = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root, and there is no unprivileged `postgres` user "
+                        "to run the PostgreSQL server as")
+        if shutil.which("runuser") is None:
+            pytest.skip("running as root without `runuser` to start PostgreSQL as `postgres`")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    root = Path(tempfile.mkdtemp(prefix="run-store-pg-"))  # short: socket paths are limited
+    (root / "socket").mkdir()
+    if owner is not None:
+        for path in (root, root / "socket"):
+            os.chown(path, owner.pw_uid, owner.pw_gid)
+    env = dict(os.environ, LC_ALL="C", LANG="C")
+
+    def pg(*args: str) -> None:
+        done = subprocess.run([*as_user, *args], env=env, capture_output=True, text=True,
+                              timeout=120)
+        if done.returncode:
+            log = root / "server.log"
+            raise RuntimeError(f"{' '.join(args[:2])} failed: {done.stdout}{done.stderr}"
+                               + (log.read_text() if log.exists() else ""))
+
+    data, port = root / "data", _free_port()
+    try:
+        pg(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
+           "-E", "UTF8", "--locale=C", "--no-sync")
+        pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w",
+           "-t", "60", "-o", f"-p {port} -k {root / 'socket'} -c listen_addresses=127.0.0.1 "
+           "-F", "start")
+        admin = sqlalchemy.create_engine(
+            f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres",
+            isolation_level="AUTOCOMMIT")
+        yield PostgresServer(port, admin)
+        admin.dispose()
+    finally:
+        if (data / "postmaster.pid").exists():
+            pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+_databases = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """None (the store's own SQLite file in its data folder), or a fresh PostgreSQL
+    database for this test alone."""
+    if request.param == "sqlite":
+        yield None
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = f"runs_{os.getpid()}_{next(_databases)}"
+    with server.admin.connect() as connection:
+        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    yield server.url(name)
+    with server.admin.connect() as connection:
+        connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def make_store(database_url: str | None, tmp_path: Path) -> Iterator[Callable[..., RunStore]]:
+    """Stores on this test's database and data folder (all closed at the end)."""
+    stores: list[RunStore] = []
+
+    def make(**kwargs: Any) -> RunStore:
+        stores.append(RunStore(database_url, tmp_path / "data", **kwargs))
+        return stores[-1]
+
+    yield make
+    for store in stores:
+        store.close()
+
+
+@pytest.fixture
+def store(make_store: Callable[..., RunStore]) -> RunStore:
+    return make_store()
+
+
+def run_folders(store: RunStore) -> list[str]:
+    """Everything in the store's run folder, hidden staging folders included."""
+    root = store.data_dir / "runs"
+    return sorted(p.name for p in root.iterdir()) if root.exists() else []
+
+
+def assert_intact(store: RunStore, run: RunRecord, analysis: Path) -> None:
+    """The run holds exactly what the analysis folder held."""
+    summary = json.loads((analysis / "summary.json").read_text())
+    assert run.summary == summary
+    assert (run.source, run.in_count, run.out_count, run.total_tracks) == (
+        summary["source"], summary["in_count"], summary["out_count"], summary["total_tracks"])
+    assert store.events(run.id) == pd.read_csv(analysis / "events.csv").to_dict("records")
+    assert store.series(run.id) == pd.read_csv(analysis / "series.csv").to_dict("records")
+    heat = store.heatmap(run.id)
+    assert heat.dtype == np.float32
+    np.testing.assert_array_equal(heat, np.load(analysis / "heatmap.npy"))
+    for name in SAVED_FILES:
+        assert store.file_path(run.id, name).read_bytes() == (analysis / name).read_bytes()
+
+
+# --- Round trips ----------------------------------------------------------------------
+
+def test_a_saved_run_comes_back_whole(store: RunStore, analysis: Path):
+    run = store.save_run(analysis, name="Main entrance", settings=SETTINGS)
+
+    assert store.get(run.id) == run
+    assert (run.name, run.kind, run.status, run.partial) == (
+        "Main entrance", "upload", "complete", False)
+    assert run.settings == {"model": "motion", "region": [[0, 120], [320, 120]],
+                            "colormap": "deepgreen", "classes": None}
+    assert run.created.tzinfo is not None
+    assert_intact(store, run, analysis)
+    assert [e["direction"] for e in store.events(run.id)] == ["IN", "OUT"]
+    assert run_folders(store) == [run.id]
+
+
+def test_a_run_is_shown_later_without_the_folder_that_made_it(
+        make_store: Callable[..., RunStore], analysis: Path, copy_of):
+    folder = copy_of(analysis)
+    run = make_store().save_run(folder, settings=SETTINGS, kind="live")
+    shutil.rmtree(folder)
+
+    later = make_store()  # another process, another day: a fresh engine
+    assert later.get(run.id) == run
+    assert later.get(run.id).kind == "live"
+    assert_intact(later, run, analysis)
+
+
+def test_the_name_defaults_to_the_video_name(store: RunStore, analysis: Path):
+    assert store.save_run(analysis, settings={}).name == "street.mp4"
+
+
+def test_the_thumbnail_is_the_heatmap_at_most_320_pixels_wide(
+        store: RunStore, analysis: Path, copy_of):
+    folder = copy_of(analysis)
+    big = cv2.resize(cv2.imread(str(folder / "heatmap.png")), (1280, 960))
+    cv2.imwrite(str(folder / "heatmap.png"), big)
+    small = store.save_run(analysis, settings={})
+    large = store.save_run(folder, settings={})
+
+    def size(run: RunRecord) -> tuple[int, ...]:
+        image = cv2.imdecode(np.frombuffer(run.thumbnail, np.uint8), cv2.IMREAD_COLOR)
+        return image.shape[:2]
+
+    assert size(small) == (240, 320)  # never enlarged
+    assert size(large) == (240, 320)
+    assert large.thumbnail[:2] == b"\xff\xd8"  # JPEG
+
+
+def test_a_stopped_analysis_is_saved_as_partial(store: RunStore, stopped_analysis: Path):
+    run = store.save_run(stopped_analysis, settings=SETTINGS)
+
+    assert (run.status, run.partial, run.summary["stop_reason"]) == ("partial", True, "stopped")
+    assert store.get(run.id).status == "partial"
+    assert_intact(store, run, stopped_analysis)
+
+
+# --- Nothing half-written is ever visible --------------------------------------------
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda f: (f / "summary.json").unlink(), "half-written"),
+    (lambda f: (f / "heatmap.npy").unlink(), "lacks heatmap.npy"),
+    (lambda f: (f / "events.csv").write_text("frame,time\n1,2\n"), "damaged"),
+    (lambda f: (f / "summary.json").write_text('{"source": "x.mp4"'), "damaged"),
+    (lambda f: (f / "heatmap.png").write_bytes(b"not a png"), "damaged"),
+], ids=["no summary", "missing file", "bad events", "truncated summary", "bad image"])
+def test_a_half_written_or_damaged_folder_is_refused_and_nothing_saved(
+        store: RunStore, analysis: Path, copy_of, damage, message):
+    folder = copy_of(analysis)
+    damage(folder)
+
+    with pytest.raises(IncompleteRun, match=message):
+        store.save_run(folder, settings=SETTINGS)
+    assert store.list() == []
+    assert run_folders(store) == []
+
+
+def test_a_save_interrupted_mid_copy_leaves_no_row_and_no_folder(
+        store: RunStore, analysis: Path, monkeypatch: pytest.MonkeyPatch):
+    copies = itertools.count()
+    real_copy = shutil.copyfileobj
+
+    def disk_full_on_the_third_file(src, dst, length=0):
+        if next(copies) == 2:
+            dst.write(src.read(100))
+            raise OSError(28, "No space left on device")
+        real_copy(src, dst, length)
+
+    monkeypatch.setattr(shutil, "copyfileobj", disk_full_on_the_third_file)
+    with pytest.raises(OSError, match="No space"):
+        store.save_run(analysis, settings=SETTINGS)
+    assert store.list() == []
+    assert run_folders(store) == []
+
+
+def test_a_failed_insert_removes_the_files_already_placed(
+        store: RunStore, analysis: Path, monkeypatch: pytest.MonkeyPatch):
+    def connection_lost(self: Session, *args: Any, **kwargs: Any) -> None:
+        raise OperationalError("INSERT", {}, Exception("connection lost"))
+
+    store.list()  # the tables exist; now the database fails mid-save
+    monkeypatch.setattr(Session, "flush", connection_lost)
+    with pytest.raises(OperationalError):
+        store.save_run(analysis, settings=SETTINGS)
+    monkeypatch.undo()
+    assert store.list() == []
+    assert run_folders(store) == []
+
+
+@pytest.mark.parametrize("settings, kind, error", [
+    ({"model": object()}, "upload", TypeError),
+    ({"conf": float("nan")}, "upload", ValueError),
+    ([("model", "motion")], "upload", TypeError),
+    (SETTINGS, "webcam", ValueError),
+])
+def test_bad_settings_or_kind_are_refused_before_anything_is_copied(
+        store: RunStore, analysis: Path, settings, kind, error):
+    with pytest.raises(error):
+        store.save_run(analysis, settings=settings, kind=kind)
+    assert run_folders(store) == []
+
+
+# --- Several users at once ------------------------------------------------------------
+
+def test_concurrent_saves_from_threads_all_land_intact(store: RunStore, analysis: Path):
+    names = [f"run {i}" for i in range(8)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        runs = list(pool.map(lambda n: store.save_run(analysis, name=n, settings=SETTINGS),
+                             names))
+
+    assert sorted(r.name for r in store.list()) == names
+    assert len({r.id for r in runs}) == len(names)
+    for run in runs:
+        assert_intact(store, run, analysis)
+    assert run_folders(store) == sorted(r.id for r in runs)
+
+
+def _save_in_another_process(database_url: str | None, data_dir: Path, folder: Path,
+                             names: list[str]) -> list[str]:
+    store = RunStore(database_url, data_dir)
+    try:
+        return [store.save_run(folder, name=n, settings=SETTINGS).id for n in names]
+    finally:
+        store.close()
+
+
+def test_concurrent_saves_from_two_processes_all_land_intact(
+        store: RunStore, database_url: str | None, analysis: Path):
+    batches = [[f"process {p} run {i}" for i in range(4)] for p in range(2)]
+    with concurrent.futures.ProcessPoolExecutor(
+            2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        ids = [run_id for batch in pool.map(_save_in_another_process,
+                                            itertools.repeat(database_url),
+                                            itertools.repeat(store.data_dir),
+                                            itertools.repeat(analysis), batches)
+               for run_id in batch]
+
+    assert sorted(r.name for r in store.list()) == sorted(sum(batches, []))
+    for run_id in ids:
+        assert_intact(store, store.get(run_id), analysis)
+    assert run_folders(store) == sorted(ids)
+
+
+def test_sqlite_runs_in_wal_mode(analysis: Path, tmp_path: Path):
+    store = RunStore(None, tmp_path)
+    store.save_run(analysis, settings={})
+    store.close()
+    with contextlib.closing(sqlite3.connect(tmp_path / "runs.sqlite3")) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+# --- Managing runs --------------------------------------------------------------------
+
+def test_rename_changes_only_the_name(store: RunStore, analysis: Path):
+    run = store.save_run(analysis, name="Before", settings=SETTINGS)
+
+    renamed = store.rename(run.id, "After")
+
+    assert renamed == dataclasses.replace(run, name="After")
+    assert store.get(run.id) == renamed
+
+
+def test_delete_removes_the_row_and_the_files(store: RunStore, analysis: Path):
+    kept = store.save_run(analysis, name="kept", settings=SETTINGS)
+    doomed = store.save_run(analysis, name="doomed", settings=SETTINGS)
+
+    store.delete(doomed.id)
+
+    assert store.get(doomed.id) is None
+    assert store.list() == [kept]
+    assert run_folders(store) == [kept.id]
+    with pytest.raises(RunNotFound):
+        store.heatmap(doomed.id)
+
+
+def test_a_missing_run_is_none_for_get_and_an_error_elsewhere(store: RunStore):
+    missing = new_run_id()
+    assert store.get(missing) is None
+    for call in (lambda: store.rename(missing, "x"), lambda: store.delete(missing),
+                 lambda: store.heatmap(missing), lambda: store.events(missing),
+                 lambda: store.series(missing),
+                 lambda: store.file_path(missing, "annotated.mp4")):
+        with pytest.raises(RunNotFound):
+            call()
+
+
+def test_list_is_newest_first_and_filters_by_name_and_time(
+        make_store: Callable[..., RunStore], analysis: Path):
+    day = datetime(2026, 5, 1, 9, 0, tzinfo=timezone.utc)
+    times = iter(day + timedelta(hours=h) for h in range(4))
+    store = make_store(clock=lambda: next(times))
+    names = ["North door", "south door", "Car park", "100%_done"]
+    runs = [store.save_run(analysis, name=n, settings=SETTINGS) for n in names]
+
+    assert store.list() == runs[::-1]
+    assert [r.name for r in store.list(name_contains="DOOR")] == ["south door", "North door"]
+    assert [r.name for r in store.list(name_contains="%_")] == ["100%_done"]
+    assert store.list(name_contains="h_door") == []  # % and _ are not wildcards
+    assert store.list(name_contains="N%door") == []
+    assert store.list(since=day + timedelta(hours=1), until=day + timedelta(hours=3)) == [
+        runs[2], runs[1]]
+    since = (day + timedelta(hours=2)).astimezone(timezone(timedelta(hours=-5)))
+    assert store.list(since=since) == [runs[3], runs[2]]  # any time zone
+    assert store.list(limit=1) == [runs[3]]
+    with pytest.raises(ValueError, match="time zone"):
+        store.list(since=datetime(2026, 5, 1))
+
+
+# --- Ids from URLs, names from users ---------------------------------------------------
+
+def test_ids_are_random_url_safe_tokens():
+    ids = {new_run_id() for _ in range(1000)}
+    assert len(ids) == 1000
+    assert all(is_run_id(i) and len(i) == 22 for i in ids)
+
+
+BAD_IDS = ["../x", "../../etc/passwd", "", ".", "..", "x" * 21, "x" * 23,
+           "A" * 21 + "/", "A" * 20 + "..", "A" * 22 + "\n", "%2e%2e%2fAAAAAAAAAAAAAAAA",
+           "AAAAAAAAAA AAAAAAAAAAA", "ÀAAAAAAAAAAAAAAAAAAAAA", None, 42]
+
+
+@pytest.mark.parametrize("bad_id", BAD_IDS)
+def test_malformed_ids_are_rejected_before_the_database_or_disk(bad_id: Any, tmp_path: Path):
+    # A store whose database cannot be reached and whose folder does not exist: any
+    # touch of either would fail differently.
+    store = RunStore(UNREACHABLE_DATABASE, tmp_path / "nowhere")
+    calls = [store.get, store.delete, store.heatmap, store.events, store.series,
+             lambda i: store.rename(i, "name"), lambda i: store.file_path(i, "heatmap.png")]
+    for call in calls:
+        with pytest.raises(InvalidRunId):
+            call(bad_id)
+    assert not (tmp_path / "nowhere").exists()
+    assert not is_run_id(bad_id)
+
+
+@pytest.mark.parametrize("filename", [
+    "../runs.sqlite3", "../../etc/passwd", "summary.json/../../x", "/etc/passwd",
+    "heatmap.npz", "", "SUMMARY.JSON", "./summary.json"])
+def test_file_path_serves_only_the_known_output_files(
+        store: RunStore, analysis: Path, filename: str):
+    run = store.save_run(analysis, settings=SETTINGS)
+    with pytest.raises(ValueError, match="not a run file"):
+        store.file_path(run.id, filename)
+    assert store.file_path(run.id, "summary.json") == (
+        store.data_dir / "runs" / run.id / "summary.json")
+
+
+ODD_NAMES = ["../../etc/passwd", "C:\\Windows\\evil.mp4", "a/b/c", "<script>x</script>",
+             "Robert'); DROP TABLE runs;--", "100% _done_", "  spaced  ", "line\nbreak",
+             "Café 🚶‍♀️ 東京", "%s %(name)s {name}", "'\"`", "x" * 200]
+
+
+@pytest.mark.parametrize("name", ODD_NAMES, ids=range(len(ODD_NAMES)))
+def test_odd_names_are_stored_and_returned_verbatim(
+        store: RunStore, analysis: Path, name: str):
+    run = store.save_run(analysis, name=name, settings=SETTINGS)
+    assert store.get(run.id).name == name
+    assert store.rename(run.id, name[::-1]).name == name[::-1]
+    assert [r.id for r in store.list(name_contains=name[::-1][:30])] == [run.id]
+    assert run_folders(store) == [run.id]
+
+
+def test_an_odd_source_name_is_data_not_a_path(store: RunStore, analysis: Path, copy_of):
+    folder = copy_of(analysis)
+    source = "../../escape/évil name <1>.mp4"
+    summary = json.loads((folder / "summary.json").read_text())
+    (folder / "summary.json").write_text(json.dumps(dict(summary, source=source)))
+
+    run = store.save_run(folder, settings=SETTINGS)
+
+    assert (run.source, run.name) == (source, source)
+    assert store.get(run.id).source == source
+    assert run_folders(store) == [run.id]
+    assert sorted(p.name for p in (store.data_dir / "runs" / run.id).iterdir()) == sorted(
+        SAVED_FILES)
+
+
+@pytest.mark.parametrize("name, error", [
+    ("", ValueError), ("   ", ValueError), ("x" * 201, ValueError), ("a\x00b", ValueError),
+    (42, TypeError)])
+def test_blank_overlong_or_non_text_names_are_refused(
+        store: RunStore, analysis: Path, name: Any, error: type[Exception]):
+    with pytest.raises(error):
+        store.save_run(analysis, name=name, settings=SETTINGS)
+    run = store.save_run(analysis, name="fine", settings=SETTINGS)
+    with pytest.raises(error):
+        store.rename(run.id, name)
+    assert store.get(run.id).name == "fine"
+
+
+def test_a_record_is_frozen(store: RunStore, analysis: Path):
+    run = store.save_run(analysis, settings=SETTINGS)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        run.name = "changed"  # type: ignore[misc]
+
+
+# --- Housekeeping and configuration ---------------------------------------------------
+
+def test_orphan_folders_left_by_a_killed_save_are_removed_once_old(
+        store: RunStore, analysis: Path):
+    run = store.save_run(analysis, settings=SETTINGS)
+    runs = store.data_dir / "runs"
+    old_orphan, staging, fresh_orphan = (runs / new_run_id(), runs / ".x.partial",
+                                         runs / new_run_id())
+    for folder in (old_orphan, staging, fresh_orphan):
+        folder.mkdir()
+        (folder / "annotated.mp4").write_bytes(b"half")
+    two_hours_ago = (datetime.now() - timedelta(hours=2)).timestamp()
+    for folder in (old_orphan, staging, runs / run.id):
+        os.utime(folder, (two_hours_ago, two_hours_ago))
+
+    assert store.remove_orphans(older_than=timedelta(hours=1)) == 2
+
+    assert run_folders(store) == sorted([run.id, fresh_orphan.name])
+    assert_intact(store, run, analysis)
+
+
+def test_defaults_come_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("HEATMAP_DATA_DIR", str(tmp_path))
+    assert RunStore().url.database == str(tmp_path / "runs.sqlite3")
+    assert RunStore().data_dir == tmp_path
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://team:secret@db.example/heat")
+    store = RunStore()
+    assert (store.url.drivername, store.url.host) == ("postgresql+psycopg", "db.example")
+    assert "secret" not in repr(store)
+
+
+def test_the_public_api_is_pinned():
+    assert sorted(run_store.__all__) == [
+        "EVENT_COLUMNS", "IncompleteRun", "InvalidRunId", "RunKind", "RunNotFound",
+        "RunRecord", "RunStatus", "RunStore", "SAVED_FILES", "SERIES_COLUMNS",
+        "check_run_id", "is_run_id", "new_run_id"]
+
+
+def test_importing_the_store_loads_no_ui_toolkit():
+    code = "import sys, run_store; print('streamlit' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"
