@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from components.storage import data_dir
+from components.storage import data_dir, safe_filename
 from heatmap_core import ModelLoadError, is_official_name, load_model
 
 AUTO = "auto"
@@ -37,6 +37,7 @@ class ModelSpec:
     label: str
     reason: str
     class_names: tuple[str, ...]
+    name: str = MOTION  # what summary.json calls it: never a server path
 
     @property
     def is_motion(self) -> bool:
@@ -71,7 +72,8 @@ def resolve_model(choice: str, uploaded: Path | None = None,
         loaded = _load(DEFAULT_YOLO)
         if loaded.prototype is not None:
             return _yolo_spec(DEFAULT_YOLO, "YOLO11n", loaded.prototype,
-                              "Auto: YOLO11n's weights are available, so YOLO11n runs.")
+                              "Auto: YOLO11n's weights are available, so YOLO11n runs.",
+                              DEFAULT_YOLO)
         return ModelSpec(MOTION, "Motion detector",
                          "Auto: YOLO11n's weights (yolo11n.pt) are not on this server and "
                          "could not be downloaded, so the built-in motion detector runs. It "
@@ -86,11 +88,12 @@ def resolve_model(choice: str, uploaded: Path | None = None,
         if loaded.prototype is None:
             raise ModelLoadError(_for_upload(loaded.error or "", uploaded, uploaded_name))
         return _yolo_spec(str(uploaded), label, loaded.prototype,
-                          f"You uploaded {uploaded_name or uploaded.name}.")
+                          f"You uploaded {uploaded_name or uploaded.name}.",
+                          safe_filename(uploaded_name or uploaded.name))
     loaded = _load(choice)
     if loaded.prototype is None:
         raise ModelLoadError(loaded.error or f"{choice} could not be loaded")
-    return _yolo_spec(choice, choice, loaded.prototype, f"You chose {choice}.")
+    return _yolo_spec(choice, choice, loaded.prototype, f"You chose {choice}.", choice)
 
 
 def heatmap_model(spec: ModelSpec) -> Any:
@@ -116,9 +119,9 @@ def save_weights(data: bytes) -> Path:
     return path
 
 
-def _yolo_spec(weights: str, label: str, prototype: Any, why: str) -> ModelSpec:
+def _yolo_spec(weights: str, label: str, prototype: Any, why: str, name: str) -> ModelSpec:
     names = tuple(str(n) for _, n in sorted(dict(prototype.names).items()))
-    return ModelSpec(weights, label, f"{why} It knows {len(names)} classes.", names)
+    return ModelSpec(weights, label, f"{why} It knows {len(names)} classes.", names, name)
 
 
 def _for_upload(error: str, path: Path, name: str) -> str:

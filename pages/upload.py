@@ -148,6 +148,7 @@ def _start(video: VideoSource, region: Region | None, settings: AnalysisSettings
     except (ValueError, ModelLoadError) as error:
         state.upload_notice = f"Cannot start: {error}. Change the settings and press Run again."
         return
+    heatmap.model_name = settings.model.name  # not the prototype's type name
     job = AnalysisJob(video.path, heatmap, new_run_dir(state.session_id), analysis_slots(),
                       stride=settings.stride)
     state.upload_job = job.start()
