@@ -11,6 +11,9 @@ python3 -m venv .venv
 
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
+# PostgreSQL's server: the run store's tests start a throwaway cluster with it.
+command -v pg_ctl >/dev/null || compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null \
+    || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
