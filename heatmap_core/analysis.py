@@ -12,6 +12,7 @@ import json
 import os
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,7 +23,13 @@ import numpy as np
 
 from heatmap_core.colormaps import colormap_name
 from heatmap_core.pipeline import Heatmap, HeatmapResults
-from heatmap_core.video import H264Writer, VideoReader, open_video
+from heatmap_core.video import (
+    BackgroundWriter,
+    H264Writer,
+    VideoReader,
+    open_video,
+    prefetch,
+)
 
 __all__ = ["OUTPUT_FILES", "Progress", "RunSummary", "analyse_video"]
 
@@ -121,17 +128,16 @@ def analyse_video(source: str | int | Path | VideoReader, heatmap: Heatmap,
         total = -(-total // stride)
     if max_frames is not None:
         total = min(total or max_frames, max_frames)
-    writer = H264Writer(_tmp(out / OUTPUT_FILES["annotated_video"]), info.fps / stride,
-                        info.width, info.height)
+    writer = BackgroundWriter(H264Writer(_tmp(out / OUTPUT_FILES["annotated_video"]),
+                                         info.fps / stride, info.width, info.height))
     events_tmp = _tmp(out / OUTPUT_FILES["events_csv"])
     last_report = 0.0
-    with reader, writer, open(events_tmp, "w", newline="") as events_file:
+    decoded = prefetch(f for f in reader if f[0] % stride == 0)
+    with reader, writer, open(events_tmp, "w", newline="") as events_file, closing(decoded):
         events = csv.writer(events_file)
         events.writerow(EVENT_COLUMNS)
         results = None
-        for index, time_s, frame in reader:
-            if index % stride:
-                continue
+        for index, time_s, frame in decoded:  # type: ignore[misc]
             if should_stop is not None and should_stop():
                 stop_reason = "stopped"
                 break

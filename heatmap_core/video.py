@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import os
+import queue
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -14,7 +16,8 @@ import av
 import cv2
 import numpy as np
 
-__all__ = ["H264Writer", "VideoError", "VideoInfo", "VideoReader", "open_video"]
+__all__ = ["BackgroundWriter", "H264Writer", "VideoError", "VideoInfo", "VideoReader",
+           "open_video", "prefetch"]
 
 # FFmpeg inside OpenCV prints decoder complaints ("moov atom not found") to stderr; a
 # bad file gets one clear VideoError instead. Set the variable to see them again.
@@ -163,3 +166,91 @@ class H264Writer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_DONE = object()
+
+
+def prefetch(items: Iterable[object], size: int = 8) -> Iterator[object]:
+    """Iterate `items` in a background thread, `size` ahead of the consumer.
+
+    Decoding (which releases the GIL) then overlaps with analysing the previous frame.
+    Closing the generator early stops the thread.
+    """
+    buffer: queue.Queue[object] = queue.Queue(maxsize=size)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        buffer.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            buffer.put(_DONE)
+        except BaseException as error:  # handed to the consumer, raised there
+            buffer.put(_Failure(error))
+
+    thread = threading.Thread(target=produce, name="prefetch", daemon=True)
+    thread.start()
+    try:
+        while (item := buffer.get()) is not _DONE:
+            if isinstance(item, _Failure):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+class BackgroundWriter:
+    """Feeds frames to an H264Writer from a background thread (encoding releases the
+    GIL, so it runs beside the analysis). Errors surface on `write` or `close`."""
+
+    def __init__(self, writer: H264Writer, size: int = 8) -> None:
+        self._writer = writer
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=size)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="encoder", daemon=True)
+        self._thread.start()
+
+    def write(self, frame: np.ndarray) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(frame)
+
+    def close(self) -> None:
+        self._queue.put(_DONE)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def __enter__(self) -> BackgroundWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _run(self) -> None:
+        try:
+            while (frame := self._queue.get()) is not _DONE:
+                if self._error is None:
+                    self._writer.write(frame)  # type: ignore[arg-type]
+        except BaseException as error:
+            self._error = error
+            while self._queue.get() is not _DONE:  # keep draining so write() never blocks
+                pass
+        finally:
+            try:
+                self._writer.close()
+            except BaseException as error:
+                self._error = self._error or error
+
+
+@dataclass(frozen=True)
+class _Failure:
+    error: BaseException
