@@ -4,6 +4,7 @@ SQLite (the default, one file in the data folder) runs in WAL mode, so readers n
 block a writer, with a busy timeout, so a writer waits for another's commit instead of
 failing. Every write the store makes is a single statement, so no transaction ever
 has to upgrade a read lock to a write lock (which SQLite refuses without waiting).
+WAL needs the data folder on a local disk: for a shared server, use PostgreSQL.
 """
 
 from __future__ import annotations

@@ -48,6 +48,8 @@ class AnalysisFolder:
         """Raises IncompleteRun when summary.json (written last) is missing, or any
         output file is missing or unreadable."""
         path = Path(path)
+        if not path.is_dir():
+            raise IncompleteRun(f"no analysis folder at {path}")
         summary_path = path / OUTPUT_FILES["summary_json"]
         if not summary_path.is_file():
             raise IncompleteRun(f"{path} has no {summary_path.name}: the analysis is "
@@ -86,7 +88,7 @@ def _table(path: Path, columns: Sequence[str],
         for row in reader:
             if len(row) != len(columns):
                 raise ValueError(f"{path.name} line {reader.line_num}: {len(row)} fields")
-            rows.append([parse(value) for parse, value in zip(types, row)])
+            rows.append([parse(value) for parse, value in zip(types, row, strict=True)])
     return rows
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -93,7 +94,7 @@ class RunStore:
         analysis = AnalysisFolder.read(output_dir)
         summary = analysis.summary
         row = RunRow(
-            id=new_run_id(), name=name if name is not None else summary["source"],
+            id=new_run_id(), name=summary["source"][:MAX_NAME_LENGTH] if name is None else name,
             created=self._created(), source=summary["source"], kind=kind,
             status="partial" if summary["partial"] else "complete", settings=settings,
             summary=summary, in_count=summary["in_count"], out_count=summary["out_count"],
@@ -168,20 +169,23 @@ class RunStore:
             raise FileNotFoundError(f"run {run_id} has no {filename}")
         return self._folders.folder(run_id) / filename
 
-    def heatmap(self, run_id: str) -> np.ndarray:
-        """The raw accumulated heat (float32, height x width), as heatmap.npy held it."""
+    def heatmap(self, run_id: str) -> npt.NDArray[np.float32]:
+        """The raw accumulated heat (height x width), as heatmap.npy held it."""
         blob = self._column(run_id, RunRow.heatmap)
         with np.load(io.BytesIO(blob), allow_pickle=False) as arrays:
-            return arrays["heatmap"]
+            heat: npt.NDArray[np.float32] = arrays["heatmap"]
+        return heat
 
     def events(self, run_id: str) -> builtins.list[dict[str, Any]]:
         """The rows of events.csv, typed: `pandas.DataFrame(rows, columns=EVENT_COLUMNS)`
         gives what reading the CSV gives."""
-        return [dict(zip(EVENT_COLUMNS, row)) for row in self._column(run_id, RunRow.events)]
+        rows = self._column(run_id, RunRow.events)
+        return [dict(zip(EVENT_COLUMNS, row, strict=True)) for row in rows]
 
     def series(self, run_id: str) -> builtins.list[dict[str, Any]]:
         """The rows of series.csv (counts per time bin), typed, like `events`."""
-        return [dict(zip(SERIES_COLUMNS, row)) for row in self._column(run_id, RunRow.series)]
+        rows = self._column(run_id, RunRow.series)
+        return [dict(zip(SERIES_COLUMNS, row, strict=True)) for row in rows]
 
     def remove_orphans(self, older_than: timedelta = timedelta(hours=1)) -> int:
         """Delete run folders that no row names, untouched for `older_than`: what a

@@ -143,8 +143,8 @@ def postgres_server() -> Iterator[PostgresServer]:
     env = dict(os.environ, LC_ALL="C", LANG="C")
 
     def pg(*args: str) -> None:
-        done = subprocess.run([*as_user, *args], env=env, capture_output=True, text=True,
-                              timeout=120)
+        done = subprocess.run([*as_user, *args], cwd=root, env=env, capture_output=True,
+                              text=True, timeout=120)
         if done.returncode:
             log = root / "server.log"
             raise RuntimeError(f"{' '.join(args[:2])} failed: {done.stdout}{done.stderr}"
@@ -288,11 +288,12 @@ def test_a_stopped_analysis_is_saved_as_partial(store: RunStore, stopped_analysi
 
 @pytest.mark.parametrize("damage, message", [
     (lambda f: (f / "summary.json").unlink(), "half-written"),
+    (shutil.rmtree, "no analysis folder"),
     (lambda f: (f / "heatmap.npy").unlink(), "lacks heatmap.npy"),
     (lambda f: (f / "events.csv").write_text("frame,time\n1,2\n"), "damaged"),
     (lambda f: (f / "summary.json").write_text('{"source": "x.mp4"'), "damaged"),
     (lambda f: (f / "heatmap.png").write_bytes(b"not a png"), "damaged"),
-], ids=["no summary", "missing file", "bad events", "truncated summary", "bad image"])
+], ids=["no summary", "no folder", "missing file", "bad events", "truncated summary", "bad image"])
 def test_a_half_written_or_damaged_folder_is_refused_and_nothing_saved(
         store: RunStore, analysis: Path, copy_of, damage, message):
     folder = copy_of(analysis)
@@ -522,6 +523,18 @@ def test_an_odd_source_name_is_data_not_a_path(store: RunStore, analysis: Path, 
     assert run_folders(store) == [run.id]
     assert sorted(p.name for p in (store.data_dir / "runs" / run.id).iterdir()) == sorted(
         SAVED_FILES)
+
+
+def test_a_long_source_is_kept_whole_but_the_default_name_is_cut(
+        store: RunStore, analysis: Path, copy_of):
+    folder = copy_of(analysis)
+    source = "rtsp://camera.example/" + "stream/" * 40
+    summary = json.loads((folder / "summary.json").read_text())
+    (folder / "summary.json").write_text(json.dumps(dict(summary, source=source)))
+
+    run = store.save_run(folder, settings=SETTINGS)
+
+    assert (run.source, run.name) == (source, source[:200])
 
 
 @pytest.mark.parametrize("name, error", [
