@@ -19,6 +19,7 @@ from heatmap_core.detectors import (
     is_official_name,
     load_detector,
     load_model,
+    model_names,
     resolve_classes,
 )
 from heatmap_core.overlay import HeatOverlay, colorize, overlay
@@ -36,7 +37,7 @@ __all__ = [
     "RegionCounts", "RunSummary", "Scene", "ScriptedDetector", "SeriesBin", "Tracks",
     "VideoError", "VideoInfo", "VideoReader", "YoloDetector", "ZoneCounter",
     "analyse_video", "colorize", "colormap_name", "is_official_name", "load_detector",
-    "load_model", "make_counter", "open_video", "overlay", "parse_points", "parse_regions",
+    "load_model", "make_counter", "model_names", "open_video", "overlay", "parse_points", "parse_regions",
     "resolve_classes", "resolve_colormap", "sample_scene",
 ]
 __version__ = "0.1.0"

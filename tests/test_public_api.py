@@ -16,7 +16,7 @@ def test_the_public_names_are_pinned():
         "RegionCounts", "RunSummary", "Scene", "ScriptedDetector", "SeriesBin", "Tracks",
         "VideoError", "VideoInfo", "VideoReader", "YoloDetector", "ZoneCounter",
         "analyse_video", "colorize", "colormap_name", "is_official_name", "load_detector",
-        "load_model", "make_counter", "open_video", "overlay", "parse_points",
+        "load_model", "make_counter", "model_names", "open_video", "overlay", "parse_points",
         "parse_regions", "resolve_classes", "resolve_colormap", "sample_scene",
     ])
     for name in heatmap_core.__all__:

@@ -12,12 +12,13 @@ from heatmap_core.detectors.yolo import (
     YoloDetector,
     is_official_name,
     load_model,
+    model_names,
     resolve_classes,
 )
 
 __all__ = ["Detector", "ModelLoadError", "MotionDetector", "ScriptedDetector",
            "YoloDetector", "is_official_name", "load_detector", "load_model",
-           "resolve_classes"]
+           "model_names", "resolve_classes"]
 
 MOTION = "motion"
 

@@ -47,7 +47,9 @@ def export_model(weights: str | Path, engine: str, imgsz: int = 640, half: bool 
         from ultralytics import YOLO
 
         shutil.copyfile(source, work / "model.pt")
-        with warnings.catch_warnings():  # torch's tracer warnings are not the user's to fix
+        from heatmap_core.detectors.yolo import quiet_ultralytics
+
+        with warnings.catch_warnings(), quiet_ultralytics():  # noise the user cannot act on
             warnings.simplefilter("ignore")
             YOLO(str(work / "model.pt")).export(format=fmt, imgsz=imgsz, verbose=False,
                                                 **({"quantize": 16} if half else {}))

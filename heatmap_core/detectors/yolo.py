@@ -10,7 +10,8 @@ from __future__ import annotations
 import copy
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from ultralytics import YOLO
 
 __all__ = ["ModelLoadError", "YoloDetector", "is_official_name", "load_model",
-           "resolve_classes"]
+           "model_names", "resolve_classes"]
 
 # Ultralytics would pip-install missing packages at run time; we pin them instead.
 os.environ.setdefault("YOLO_AUTOINSTALL", "false")
@@ -34,6 +35,19 @@ _log = logging.getLogger("heatmap_core")
 
 class ModelLoadError(RuntimeError):
     """Weights that cannot be found, downloaded or loaded; the message says what to do."""
+
+
+@contextmanager
+def quiet_ultralytics() -> Iterator[None]:
+    """Keep Ultralytics' info lines ("Loading model.onnx...") out of our users' output;
+    its warnings and errors still show."""
+    logger = logging.getLogger("ultralytics")
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def load_model(weights: str | Path) -> YOLO:
@@ -52,10 +66,12 @@ def load_model(weights: str | Path) -> YOLO:
         raise ModelLoadError(f"no weights file at {text}: check the path, or use an official "
                              "name such as yolo11n.pt, or model=motion (needs no weights)")
     try:
-        model = YOLO(str(path) if path.exists() else text, verbose=False)
-        names = dict(model.names)
-        size = {"imgsz": 64} if path.suffix == ".pt" or not path.exists() else {}  # exports: fixed
-        model.predict(np.zeros((64, 64, 3), np.uint8), verbose=False, **size)
+        with quiet_ultralytics():
+            model = YOLO(str(path) if path.exists() else text, verbose=False)
+            names = dict(model.names)
+            exported = path.exists() and path.suffix != ".pt"  # fixed input size
+            model.predict(np.zeros((64, 64, 3), np.uint8), verbose=False,
+                          **({} if exported else {"imgsz": 64}))
     except Exception as error:  # ultralytics raises many types; all mean "not loadable"
         if not path.exists():
             raise ModelLoadError(
@@ -68,7 +84,14 @@ def load_model(weights: str | Path) -> YOLO:
     if not names:
         raise ModelLoadError(f"{text} has no class names: is it a detection model?")
     model.predictor = None  # the check above ran it; copies start clean
+    model._heatmap_names = names  # asking an exported model later would load it again
     return model
+
+
+def model_names(model: YOLO) -> dict[int, str]:
+    """Class names of a model from `load_model`, without loading it again."""
+    names = getattr(model, "_heatmap_names", None)
+    return dict(names) if names else dict(model.names)
 
 
 def is_official_name(name: str) -> bool:
@@ -121,7 +144,7 @@ class YoloDetector:
             self.model = copy.deepcopy(model)
             self.model.predictor = None
         self.engine = engine
-        self.names: dict[int, str] = dict(self.model.names)
+        self.names = model_names(self.model)
         self.tracker = _check_tracker(tracker)
         self._args: dict[str, Any] = dict(
             conf=conf, iou=iou, classes=resolve_classes(classes, self.names),
@@ -131,7 +154,11 @@ class YoloDetector:
             self._args["quantize"] = 16
 
     def update(self, frame: np.ndarray, time_s: float) -> Tracks:
-        result = self.model.track(frame, **self._args)[0]
+        if self.model.predictor is None:  # the first call sets up (and announces) it
+            with quiet_ultralytics():
+                result = self.model.track(frame, **self._args)[0]
+        else:
+            result = self.model.track(frame, **self._args)[0]
         boxes = result.obb if result.obb is not None else result.boxes
         trackers = getattr(self.model.predictor, "trackers", None) or [None]
         removed = getattr(trackers[0], "removed_stracks_frame", ())

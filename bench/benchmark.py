@@ -1,0 +1,297 @@
+"""Speed of heatmap_core against the Ultralytics Heatmap solution, side by side.
+
+    python bench/benchmark.py [--frames 60] [--device cpu|0] [--out bench/results.json]
+
+Every case runs in its own process (so its peak memory is its own) on the same frames
+of the same video, with the same weights and region, and prints frames per second;
+the summary prints ratios and writes everything to a JSON file. Never a test: timings
+depend on the machine.
+
+Cases:
+  e2e-*        decode + detect + track + heat + count + draw, ours vs Ultralytics,
+               on vtest.mp4 and on vtest scaled to 1080p
+  floor        a bare `model.track(frame, persist=True)` loop: the least any tool can do
+  fast-*       ours with speed options: OpenVINO / ONNX Runtime, every 2nd frame
+  post-*       heat + counting + drawing alone, from scripted tracks (no model)
+  motion       the built-in detector, end to end with H.264 encoding (analyse_video)
+
+The YOLO11n weights are built from Ultralytics' yaml with random weights and class
+biases that make it detect `--objects` boxes a frame, so tracking, heat and counting
+all have work to do (the network's cost is that of real YOLO11n).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+VTEST = Path(os.environ.get("HEATMAP_SAMPLE_VIDEO", REPO.parent / "shared/media/vtest.mp4"))
+TRACKER = "bytetrack.yaml"
+
+
+# -- inputs -------------------------------------------------------------------------
+
+def make_weights(path: Path, objects: int) -> Path:
+    """YOLO11n from the yaml (random weights) that detects boxes everywhere."""
+    import torch
+    from ultralytics import YOLO
+    from ultralytics.utils import YAML
+    from ultralytics.utils.checks import check_yaml
+
+    torch.manual_seed(0)
+    model = YOLO("yolo11n.yaml")
+    model.model.names = YAML.load(check_yaml("coco.yaml"))["names"]
+    for branch in model.model.model[-1].cv3:
+        with torch.no_grad():
+            branch[-1].bias[:] = -10.0
+            branch[-1].bias[0] = 4.0
+    torch.save({"model": model.model, "train_args": {}, "date": None, "version": "bench"}, path)
+    return path
+
+
+def load_frames(count: int, size: tuple[int, int] | None) -> list[np.ndarray]:
+    capture = cv2.VideoCapture(str(VTEST))
+    frames = []
+    while len(frames) < count:
+        ok, frame = capture.read()
+        if not ok:
+            break
+        frames.append(cv2.resize(frame, size) if size else frame)
+    capture.release()
+    return frames
+
+
+def scripted_tracks(n: int, w: int, h: int, frames: int):
+    from heatmap_core import Tracks
+
+    rng = np.random.default_rng(0)
+    start = rng.uniform([0, 0], [w, h], (n, 2))
+    velocity = rng.uniform(-0.004, 0.004, (n, 2)) * [w, h]
+    size = rng.uniform(0.03, 0.1, (n, 1)) * np.array([w, h])
+    out = []
+    for i in range(frames):
+        centre = (start + velocity * i) % [w, h]
+        out.append(Tracks(np.concatenate([centre - size / 2, centre + size / 2], 1),
+                          np.arange(1, n + 1), np.zeros(n), np.full(n, 0.9)))
+    return out
+
+
+# -- cases (each runs in a child process) -----------------------------------------------
+
+def case_e2e(tool: str, frames: list[np.ndarray], args: argparse.Namespace,
+             **options: object) -> dict:
+    h, w = frames[0].shape[:2]
+    region = [(0, h // 2), (w, h // 2)]
+    common = dict(model=str(args.weights), region=region, tracker=TRACKER, conf=0.25,
+                  max_det=args.objects, device=args.device, verbose=False, show=False)
+    stride = int(options.pop("stride", 1))
+    if tool == "ours":
+        from heatmap_core import Heatmap
+
+        run = Heatmap(**common, **options)
+    else:
+        from ultralytics import solutions
+
+        run = solutions.Heatmap(**common)
+    run(frames[0])  # warm up: model load, first inference
+    start = time.perf_counter()
+    results = None
+    for index, frame in enumerate(frames[1:]):
+        if index % stride == 0:
+            results = run(frame)
+    elapsed = time.perf_counter() - start
+    return {"fps": (len(frames) - 1) / elapsed, "ms_per_frame": elapsed / (len(frames) - 1) * 1e3,
+            "tracks_last_frame": int(results.total_tracks) if results else 0}
+
+
+def case_floor(frames: list[np.ndarray], args: argparse.Namespace) -> dict:
+    from ultralytics import YOLO
+
+    model = YOLO(str(args.weights))
+    track = dict(persist=True, tracker=TRACKER, conf=0.25, max_det=args.objects,
+                 device=args.device, verbose=False)
+    model.track(frames[0], **track)
+    start = time.perf_counter()
+    for frame in frames[1:]:
+        model.track(frame, **track)
+    elapsed = time.perf_counter() - start
+    return {"fps": (len(frames) - 1) / elapsed, "ms_per_frame": elapsed / (len(frames) - 1) * 1e3}
+
+
+def case_post(tool: str, width: int, height: int, objects: int, args: argparse.Namespace) -> dict:
+    frames = 120
+    tracks = scripted_tracks(objects, width, height, frames)
+    frame = cv2.resize(load_frames(1, None)[0], (width, height))
+    region = [(0, height // 2), (width, height // 2)]
+    if tool == "ours":
+        from heatmap_core import Heatmap, ScriptedDetector
+
+        run = Heatmap(model=ScriptedDetector(tracks), region=region, verbose=False)
+    else:
+        import torch
+        from ultralytics import solutions
+
+        run = solutions.Heatmap(model=str(args.weights), region=region, verbose=False, show=False)
+        index = iter(range(frames))
+
+        def scripted_extract_tracks(im0: np.ndarray) -> None:  # the model's work, skipped
+            with run.profilers[0]:
+                t = tracks[next(index)]
+            run.boxes = torch.from_numpy(t.xyxy)
+            run.clss, run.track_ids = t.class_id.tolist(), t.track_id.tolist()
+            run.confs = t.confidence.tolist()
+
+        run.extract_tracks = scripted_extract_tracks
+    for _ in range(10):
+        run(frame)
+    start = time.perf_counter()
+    for _ in range(frames - 10):
+        run(frame)
+    elapsed = time.perf_counter() - start
+    return {"ms_per_frame": elapsed / (frames - 10) * 1e3}
+
+
+def case_motion(args: argparse.Namespace) -> dict:
+    from heatmap_core import Heatmap, analyse_video
+
+    heatmap = Heatmap(model="motion", region=[(0, 200), (480, 200)], verbose=False)
+    with tempfile.TemporaryDirectory() as out:
+        summary = analyse_video(VTEST, heatmap, out)
+    return {"fps": summary.processing_fps, "frames": summary.frames,
+            "in_count": summary.in_count, "out_count": summary.out_count}
+
+
+def run_case(name: str, args: argparse.Namespace) -> dict:
+    size = (1920, 1080) if name.endswith("-1080p") else None
+    base = name.removesuffix("-1080p")
+    if base.startswith("post-"):
+        _, tool, res, objects = base.split("-")
+        w, h = (1920, 1080) if res == "1080p" else (480, 360)
+        result = case_post(tool, w, h, int(objects), args)
+    elif base == "motion":
+        result = case_motion(args)
+    else:
+        frames = load_frames(args.frames, size)
+        if base == "floor":
+            result = case_floor(frames, args)
+        elif base == "e2e-ours":
+            result = case_e2e("ours", frames, args)
+        elif base == "e2e-ultralytics":
+            result = case_e2e("ultralytics", frames, args)
+        elif base.startswith("fast-"):
+            engine, stride = base.split("-")[1], 2
+            result = case_e2e("ours", frames, args, engine=engine, stride=stride)
+        else:
+            raise SystemExit(f"unknown case {name}")
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+# -- driver ------------------------------------------------------------------------------
+
+CASES = ["floor", "e2e-ours", "e2e-ultralytics", "fast-openvino", "fast-onnx",
+         "floor-1080p", "e2e-ours-1080p", "e2e-ultralytics-1080p", "fast-openvino-1080p",
+         "post-ours-360p-5", "post-ultralytics-360p-5", "post-ours-360p-50",
+         "post-ultralytics-360p-50", "post-ours-1080p-5", "post-ultralytics-1080p-5",
+         "post-ours-1080p-50", "post-ultralytics-1080p-50", "motion"]
+
+
+def summarise(results: dict[str, dict]) -> list[str]:
+    def ratio(a: str, b: str, key: str = "fps") -> str:
+        if a not in results or b not in results:
+            return "n/a"
+        return f"{results[a][key] / results[b][key]:.2f}x"
+
+    lines = []
+    for suffix, label in (("", "480x360"), ("-1080p", "1080p")):
+        if f"e2e-ours{suffix}" not in results:
+            continue
+        ours, ul, floor = (results[f"{k}{suffix}"] for k in ("e2e-ours", "e2e-ultralytics", "floor"))
+        overhead = ours["ms_per_frame"] - floor["ms_per_frame"]
+        lines += [
+            f"{label} end to end: ours {ours['fps']:.1f} fps, Ultralytics {ul['fps']:.1f} fps "
+            f"-> ours/Ultralytics {ratio(f'e2e-ours{suffix}', f'e2e-ultralytics{suffix}')}",
+            f"{label} over bare model.track ({floor['fps']:.1f} fps): ours +{overhead:.2f} ms/frame "
+            f"(+{100 * overhead / floor['ms_per_frame']:.1f}%), Ultralytics "
+            f"+{ul['ms_per_frame'] - floor['ms_per_frame']:.2f} ms/frame",
+        ]
+        for fast in ("fast-openvino", "fast-onnx"):
+            if f"{fast}{suffix}" in results:
+                lines.append(f"{label} {fast} (every 2nd frame): "
+                             f"{results[f'{fast}{suffix}']['fps']:.1f} fps -> "
+                             f"{ratio(f'{fast}{suffix}', f'e2e-ultralytics{suffix}')} Ultralytics")
+    for res in ("360p", "1080p"):
+        for n in (5, 50):
+            a, b = f"post-ours-{res}-{n}", f"post-ultralytics-{res}-{n}"
+            if a in results and b in results:
+                lines.append(f"post-detection {res}, {n} objects: ours "
+                             f"{results[a]['ms_per_frame']:.2f} ms, Ultralytics "
+                             f"{results[b]['ms_per_frame']:.2f} ms -> ours/Ultralytics "
+                             f"{results[a]['ms_per_frame'] / results[b]['ms_per_frame']:.2f}")
+    if "motion" in results:
+        lines.append(f"motion detector end to end with H.264: {results['motion']['fps']:.1f} fps")
+    lines.append("peak memory (MB): " + ", ".join(
+        f"{k} {v['peak_rss_mb']:.0f}" for k, v in results.items()))
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frames", type=int, default=60)
+    parser.add_argument("--objects", type=int, default=20, help="detections per frame")
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--cases", default=",".join(CASES))
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.json")
+    parser.add_argument("--weights", type=Path)
+    parser.add_argument("--case", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not VTEST.exists():
+        raise SystemExit(f"needs the real footage at {VTEST} (or set HEATMAP_SAMPLE_VIDEO)")
+    if args.case:  # child process: one case, JSON on stdout
+        print(json.dumps(run_case(args.case, args)))
+        return 0
+    work = Path(tempfile.mkdtemp(prefix="heatmap-bench-"))
+    args.weights = args.weights or make_weights(work / "yolo11n-random.pt", args.objects)
+    env = dict(os.environ, HEATMAP_CACHE_DIR=str(work / "cache"))
+    results: dict[str, dict] = {}
+    for case in args.cases.split(","):
+        if case.startswith("fast-"):
+            # exports are cached: build it outside the timing
+            run_case_process(f"{case}", args, env, warm=True)
+        results[case] = run_case_process(case, args, env)
+        print(f"{case:28} {json.dumps(results[case])}", flush=True)
+    report = {"machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
+                          "device": args.device, "python": sys.version.split()[0]},
+              "frames": args.frames, "objects": args.objects, "results": results,
+              "summary": summarise(results)}
+    print("\n".join(report["summary"]))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2))
+    print(f"written to {args.out}")
+    return 0
+
+
+def run_case_process(case: str, args: argparse.Namespace, env: dict, warm: bool = False) -> dict:
+    command = [sys.executable, __file__, "--case", case, "--frames", str(3 if warm else args.frames),
+               "--objects", str(args.objects), "--device", args.device,
+               "--weights", str(args.weights)]
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise SystemExit(f"case {case} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
