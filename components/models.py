@@ -92,7 +92,8 @@ def resolve_model(choice: str, uploaded: Path | None = None,
                           safe_filename(uploaded_name or uploaded.name))
     loaded = _load(choice)
     if loaded.prototype is None:
-        raise ModelLoadError(loaded.error or f"{choice} could not be loaded")
+        raise ModelLoadError(f"{loaded.error} In this app: choose \"Upload YOLO weights\" "
+                             "and upload the file, or choose the motion detector.")
     return _yolo_spec(choice, choice, loaded.prototype, f"You chose {choice}.", choice)
 
 

@@ -128,17 +128,30 @@ def region_editor(frame: npt.NDArray[np.uint8], key: str) -> RegionInput:
     return result
 
 
+def clicked_pixel(click: dict[str, Any] | None, width: int,
+                  height: int) -> tuple[int, int] | None:
+    """The frame pixel of a click on the shown (maybe scaled) image, kept in the frame."""
+    if not click or not click.get("width") or not click.get("height"):
+        return None
+    x = round(click["x"] * width / click["width"])
+    y = round(click["y"] * height / click["height"])
+    return min(max(x, 0), width), min(max(y, 0), height)
+
+
+def add_point(text: str, point: tuple[float, float], shape: str) -> str:
+    """The points after a click: a line starts over after two points, a zone grows."""
+    points = _loose_points(text)
+    if shape == "Line" and len(points) >= 2:
+        points = []
+    return format_points([*points, point])
+
+
 def _add_clicked_point(click_key: str, text_key: str, shape_key: str, width: int,
                        height: int) -> None:
-    click: dict[str, Any] | None = st.session_state.get(click_key)
-    if not click or not click.get("width") or not click.get("height"):
-        return
-    x = min(max(round(click["x"] * width / click["width"]), 0), width)
-    y = min(max(round(click["y"] * height / click["height"]), 0), height)
-    points = _loose_points(st.session_state.get(text_key, ""))
-    if st.session_state.get(shape_key, SHAPES[0]) == "Line" and len(points) >= 2:
-        points = []
-    st.session_state[text_key] = format_points([*points, (x, y)])
+    point = clicked_pixel(st.session_state.get(click_key), width, height)
+    if point is not None:
+        st.session_state[text_key] = add_point(st.session_state.get(text_key, ""), point,
+                                               st.session_state.get(shape_key, SHAPES[0]))
 
 
 def _undo(text_key: str) -> None:

@@ -116,7 +116,7 @@ def sidebar_settings(key: str) -> AnalysisSettings:
 
 
 def _model_picker(key: str) -> tuple[ModelSpec | None, str | None]:
-    labels = {AUTO: "Auto (YOLO11n if available, else motion)",
+    labels = {AUTO: "Auto: YOLO11n, else motion",
               MOTION: "Motion detector (no weights needed)",
               UPLOADED: "Upload YOLO weights (.pt)…"}
     options = (AUTO, MOTION, *official_names(), UPLOADED)

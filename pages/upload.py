@@ -67,8 +67,9 @@ def main() -> None:
         ["fix the region"] if region.error else [])
     if st.button("Run", type="primary", icon=":material/play_arrow:", key=f"{KEY}_run",
                  disabled=busy or bool(problems),
-                 help="Analyse the whole video with these settings."):
+                 help="Analyse the whole video with these settings.") and not busy:
         _start(video, region.region, settings)
+        st.rerun()  # redraw the page as busy: Run and the uploader disabled
     if problems:
         st.caption(f"To run, {' and '.join(problems)}.")
     if state.upload_notice:

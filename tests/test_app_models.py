@@ -58,7 +58,7 @@ def test_uploaded_weights_load_once_and_give_the_models_class_names(
     assert path.parent == data_dir / "models"
     assert models.save_weights(yolo_weights.read_bytes()) == path  # same content, same file
     spec = models.resolve_model(models.UPLOADED, path, "best.pt")
-    assert spec.label == "Uploaded weights (best.pt)"
+    assert (spec.label, spec.name) == ("Uploaded weights (best.pt)", "best.pt")
     assert "person" in spec.class_names and len(spec.class_names) == 80
     assert models.heatmap_model(spec) is models.heatmap_model(spec)  # cached
 
@@ -85,3 +85,13 @@ def test_weights_that_cannot_load_say_what_to_do_without_server_paths(
 def test_choosing_uploaded_weights_without_a_file_asks_for_one() -> None:
     with pytest.raises(ModelLoadError, match="Upload a YOLO weights file"):
         models.resolve_model(models.UPLOADED)
+
+
+def test_an_official_model_that_cannot_be_fetched_says_how_to_use_it_here(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(models, "_load", loads_as(None, "yolo11s.pt could not be downloaded."))
+    with pytest.raises(ModelLoadError) as error:
+        models.resolve_model("yolo11s.pt")
+    assert str(error.value) == ('yolo11s.pt could not be downloaded. In this app: choose '
+                                '"Upload YOLO weights" and upload the file, or choose the '
+                                'motion detector.')

@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from components.region_editor import default_points, draw_region, format_points, read_region
+from components.region_editor import (
+    add_point,
+    clicked_pixel,
+    default_points,
+    draw_region,
+    format_points,
+    read_region,
+)
 
 
 def test_the_default_region_is_a_line_across_the_middle_of_the_frame() -> None:
@@ -77,3 +84,21 @@ def test_the_preview_draws_on_a_copy_of_the_frame() -> None:
 def test_the_preview_still_shows_points_of_an_unfinished_region() -> None:
     preview = draw_region(np.zeros((360, 480, 3), np.uint8), "[(100, 50)]", None)
     assert preview[50, 100].tolist() == [255, 0, 255]
+
+
+@pytest.mark.parametrize(("text", "shape", "after"), [
+    ("", "Line", "[(10, 20)]"),
+    ("[(0, 0)]", "Line", "[(0, 0), (10, 20)]"),
+    ("[(0, 0), (5, 5)]", "Line", "[(10, 20)]"),  # a third click starts a new line
+    ("[(0, 0), (5, 5)]", "Zone", "[(0, 0), (5, 5), (10, 20)]"),
+    ("[(0, 0), (5", "Zone", "[(0, 0), (10, 20)]"),  # a half-typed point is dropped
+])
+def test_a_click_adds_a_point(text: str, shape: str, after: str) -> None:
+    assert add_point(text, (10, 20), shape) == after
+
+
+def test_a_click_on_the_shown_image_maps_to_frame_pixels() -> None:
+    shown = {"x": 274, "y": 100, "width": 548, "height": 411}  # a 480x360 frame, enlarged
+    assert clicked_pixel(shown, 480, 360) == (240, 88)
+    assert clicked_pixel(dict(shown, x=560), 480, 360) == (480, 88)  # kept in the frame
+    assert clicked_pixel(None, 480, 360) is None

@@ -137,7 +137,7 @@ def test_uploaded_yolo_weights_offer_the_models_classes_and_run(
     wait_for_result(app, timeout=180)
     summary = only_summary(data_dir)
     assert summary["classes"] == ["person", "car"] and summary["frames"] == 70
-    assert summary["model"] == "YOLO"
+    assert summary["model"] == "best.pt"
 
 
 def test_weights_that_cannot_load_are_an_error_and_nothing_can_run(

@@ -22,7 +22,9 @@ def choose(page, label: str, option: str) -> None:
 
 
 def cards(page) -> dict[str, int]:
+    """The metric cards, once all four are drawn (the page streams in)."""
     metrics = page.get_by_test_id("stMetric")
+    metrics.nth(3).wait_for()
     return {metrics.nth(i).get_by_test_id("stMetricLabel").inner_text().strip():
             int(metrics.nth(i).get_by_test_id("stMetricValue").inner_text())
             for i in range(metrics.count())}
@@ -104,3 +106,21 @@ def test_a_file_that_is_not_a_video_is_a_clear_error(page, tmp_path: Path,
     page.get_by_role("button", name="Try the sample video").click()
     page.get_by_role("heading", name="2. Counting region").wait_for(timeout=60_000)
     assert page.get_by_test_id("stAlertContentError").count() == 0
+
+
+def test_stop_keeps_what_was_done(page, vtest: Path, artifacts: Path) -> None:
+    page.get_by_role("button", name="Try the sample video").click()
+    page.get_by_text("vtest.mp4: 480x360").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Run").click()
+    progress = page.get_by_text(re.compile(r"Frame \d+ of 795 · \d+ frames/s · \d+:\d\d left"))
+    progress.wait_for()
+    page.get_by_text(re.compile(r"Live: IN \d+ · OUT \d+")).wait_for()  # the latest frame
+    page.get_by_role("button", name="Stop").scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "running.png")
+    page.get_by_role("button", name="Stop").click()
+    warning = page.get_by_test_id("stAlertContentWarning")
+    warning.wait_for(timeout=60_000)
+    assert "Partial result: the analysis was stopped after" in warning.inner_text()
+    assert set(cards(page)) == {"In", "Out", "Inside now", "Tracks"}
+    page.locator(".js-plotly-plot").first.wait_for()
+    page.screenshot(path=artifacts / "stopped.png")
