@@ -11,7 +11,10 @@ Cases:
   e2e-*        decode + detect + track + heat + count + draw, ours vs Ultralytics,
                on vtest.mp4 and on vtest scaled to 1080p
   floor        a bare `model.track(frame, persist=True)` loop: the least any tool can do
-  fast-*       ours with speed options: OpenVINO / ONNX Runtime, every 2nd frame
+  fast-*       ours with speed options: every 2nd frame, on OpenVINO / ONNX Runtime /
+               PyTorch (with --half: half precision, for GPUs)
+  video-yolo   ours end to end on the video file with YOLO: decode and H.264 encode run
+               beside inference (analyse_video)
   post-*       heat + counting + drawing alone, from scripted tracks (no model)
   motion       the built-in detector, end to end with H.264 encoding (analyse_video)
 
@@ -163,6 +166,16 @@ def case_post(tool: str, width: int, height: int, objects: int, args: argparse.N
     return {"ms_per_frame": elapsed / (frames - 10) * 1e3}
 
 
+def case_video_yolo(args: argparse.Namespace) -> dict:
+    from heatmap_core import Heatmap, analyse_video
+
+    heatmap = Heatmap(model=str(args.weights), region=[(0, 200), (480, 200)], tracker=TRACKER,
+                      max_det=args.objects, device=args.device, half=args.half, verbose=False)
+    with tempfile.TemporaryDirectory() as out:
+        summary = analyse_video(VTEST, heatmap, out, max_frames=args.frames)
+    return {"fps": summary.processing_fps, "frames": summary.frames}
+
+
 def case_motion(args: argparse.Namespace) -> dict:
     from heatmap_core import Heatmap, analyse_video
 
@@ -182,6 +195,8 @@ def run_case(name: str, args: argparse.Namespace) -> dict:
         result = case_post(tool, w, h, int(objects), args)
     elif base == "motion":
         result = case_motion(args)
+    elif base == "video-yolo":
+        result = case_video_yolo(args)
     else:
         frames = load_frames(args.frames, size)
         if base == "floor":
@@ -192,7 +207,7 @@ def run_case(name: str, args: argparse.Namespace) -> dict:
             result = case_e2e("ultralytics", frames, args)
         elif base.startswith("fast-"):
             engine, stride = base.split("-")[1], 2
-            result = case_e2e("ours", frames, args, engine=engine, stride=stride)
+            result = case_e2e("ours", frames, args, engine=engine, stride=stride, half=args.half)
         else:
             raise SystemExit(f"unknown case {name}")
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -227,7 +242,7 @@ def summarise(results: dict[str, dict]) -> list[str]:
             f"(+{100 * overhead / floor['ms_per_frame']:.1f}%), Ultralytics "
             f"+{ul['ms_per_frame'] - floor['ms_per_frame']:.2f} ms/frame",
         ]
-        for fast in ("fast-openvino", "fast-onnx"):
+        for fast in ("fast-openvino", "fast-onnx", "fast-pytorch"):
             if f"{fast}{suffix}" in results:
                 lines.append(f"{label} {fast} (every 2nd frame): "
                              f"{results[f'{fast}{suffix}']['fps']:.1f} fps -> "
@@ -240,6 +255,9 @@ def summarise(results: dict[str, dict]) -> list[str]:
                              f"{results[a]['ms_per_frame']:.2f} ms, Ultralytics "
                              f"{results[b]['ms_per_frame']:.2f} ms -> ours/Ultralytics "
                              f"{results[a]['ms_per_frame'] / results[b]['ms_per_frame']:.2f}")
+    if "video-yolo" in results:
+        lines.append(f"YOLO end to end on the video file (decode + encode beside inference): "
+                     f"{results['video-yolo']['fps']:.1f} fps")
     if "motion" in results:
         lines.append(f"motion detector end to end with H.264: {results['motion']['fps']:.1f} fps")
     lines.append("peak memory (MB): " + ", ".join(
@@ -252,6 +270,7 @@ def main() -> int:
     parser.add_argument("--frames", type=int, default=60)
     parser.add_argument("--objects", type=int, default=20, help="detections per frame")
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--half", action="store_true", help="half precision in fast-* cases")
     parser.add_argument("--cases", default=",".join(CASES))
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.json")
     parser.add_argument("--weights", type=Path)
@@ -286,6 +305,7 @@ def main() -> int:
 def run_case_process(case: str, args: argparse.Namespace, env: dict, warm: bool = False) -> dict:
     command = [sys.executable, __file__, "--case", case, "--frames", str(3 if warm else args.frames),
                "--objects", str(args.objects), "--device", args.device,
+               *(["--half"] if args.half else []),
                "--weights", str(args.weights)]
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     if done.returncode != 0:
