@@ -251,3 +251,27 @@ def test_removing_the_uploaded_video_clears_the_page(app: AppTest, crossing_mp4:
     app.file_uploader(key="upload_file").set_value(None).run()
     assert not app.text_input and not app.error
     assert not list(data_dir.glob("sessions/*/upload/*"))
+
+
+def test_when_the_server_is_full_a_run_waits_queued_then_starts(
+        app: AppTest, crossing_mp4: bytes) -> None:
+    import streamlit as st
+
+    from components.analysis_job import slots_from_env
+
+    slots = st.cache_resource(slots_from_env)()  # the page's process-wide semaphore
+    held = 0
+    while slots.acquire(blocking=False):  # other sessions take every slot
+        held += 1
+    try:
+        upload(app, "crossing.mp4", crossing_mp4)
+        run_button(app).click().run()
+        time.sleep(0.5)
+        app.run()
+        assert any(i.value.startswith("Queued: this server runs") for i in app.info)
+        assert not app.metric
+    finally:
+        for _ in range(held):
+            slots.release()
+    wait_for_result(app)
+    assert cards(app)["In"] == 3
