@@ -85,6 +85,8 @@ class Heatmap:
         hysteresis, min_frames: counting noise rejection (see `heatmap_core.counting`).
         engine: "pytorch", or "onnx" / "openvino": the YOLO weights exported on first use
             (cached) and run by ONNX Runtime / OpenVINO, faster on CPUs.
+        max_events: how many of the newest count events `events` keeps (the counts
+            themselves are never dropped).
     """
 
     def __init__(self, *, model: Any = DEFAULT_MODEL, colormap: int | str = cv2.COLORMAP_DEEPGREEN,
@@ -96,7 +98,8 @@ class Heatmap:
                  show_labels: bool = True, show_boxes: bool = True, imgsz: int = 640,
                  max_det: int = 300, half: bool = False, decay: float | None = None,
                  opacity: float = 0.5, fps: float = 30.0, hysteresis: float = 0.15,
-                 min_frames: int = 2, engine: str = "pytorch") -> None:
+                 min_frames: int = 2, engine: str = "pytorch",
+                 max_events: int = 100_000) -> None:
         if region is not None and regions is not None:
             raise ValueError("pass either region (one) or regions (several), not both")
         self.colormap = resolve_colormap(colormap)
@@ -125,7 +128,7 @@ class Heatmap:
         self._counter_options = dict(hysteresis=hysteresis, min_frames=min_frames)
         self.counters: list[RegionCounter] = [make_counter(r, **self._counter_options)
                                               for r in self.regions]
-        self.events: deque[CountEvent] = deque(maxlen=100_000)
+        self.events: deque[CountEvent] = deque(maxlen=max_events)
         self.series = CountSeries()
         self._accumulator: HeatAccumulator | None = None
         self._layer = HeatOverlay()
@@ -163,6 +166,7 @@ class Heatmap:
             events += counter.update(tracks, index, now, self._class_of)
         for track_id in tracks.retired_ids:
             self._class_votes.pop(track_id, None)
+            self._seen_ids.discard(track_id)
         self.events.extend(events)
         snapshots = [c.snapshot() for c in self.counters]
         inside = sum(s.inside for s in snapshots)
@@ -296,7 +300,7 @@ class Heatmap:
             if votes is None:
                 votes = self._class_votes[track_id] = Counter()
             votes[class_id] += 1
-        if len(self._seen_ids) > 100_000:  # ids only grow: keep recent ones for de-dup
+        if len(self._seen_ids) > 100_000:  # a detector that never retires its tracks
             self._seen_ids = set(self._class_votes)
 
     def _class_of(self, track_id: int) -> str:
