@@ -7,7 +7,13 @@
 """
 
 from heatmap_core.accumulator import HeatAccumulator
-from heatmap_core.analysis import OUTPUT_FILES, Progress, RunSummary, analyse_video
+from heatmap_core.analysis import (
+    OUTPUT_FILES,
+    Progress,
+    RunSummary,
+    analyse_video,
+    save_snapshot,
+)
 from heatmap_core.colormaps import COLORMAPS, colormap_name, resolve_colormap
 from heatmap_core.counting import LineCounter, RegionCounter, ZoneCounter, make_counter
 from heatmap_core.detectors import (
@@ -38,6 +44,6 @@ __all__ = [
     "VideoError", "VideoInfo", "VideoReader", "YoloDetector", "ZoneCounter",
     "analyse_video", "colorize", "colormap_name", "is_official_name", "load_detector",
     "load_model", "make_counter", "model_names", "open_video", "overlay", "parse_points", "parse_regions",
-    "resolve_classes", "resolve_colormap", "sample_scene",
+    "resolve_classes", "resolve_colormap", "sample_scene", "save_snapshot",
 ]
 __version__ = "0.1.0"

@@ -23,6 +23,7 @@ import numpy as np
 
 from heatmap_core.colormaps import colormap_name
 from heatmap_core.pipeline import Heatmap, HeatmapResults
+from heatmap_core.types import CountEvent
 from heatmap_core.video import (
     BackgroundWriter,
     H264Writer,
@@ -31,7 +32,7 @@ from heatmap_core.video import (
     prefetch,
 )
 
-__all__ = ["OUTPUT_FILES", "Progress", "RunSummary", "analyse_video"]
+__all__ = ["OUTPUT_FILES", "Progress", "RunSummary", "analyse_video", "save_snapshot"]
 
 OUTPUT_FILES = {
     "annotated_video": "annotated.mp4",
@@ -144,9 +145,7 @@ def analyse_video(source: str | int | Path | VideoReader, heatmap: Heatmap,
             results = heatmap(frame, time_s)
             frames += 1
             writer.write(results.plot_im)
-            for e in results.events:
-                events.writerow((e.frame, f"{e.time_s:.3f}", e.track_id, e.class_name,
-                                 e.direction, e.region))
+            events.writerows(_event_row(e) for e in results.events)
             now = time.monotonic()
             if on_progress is not None and now - last_report >= progress_interval_s:
                 last_report = now
@@ -161,28 +160,64 @@ def analyse_video(source: str | int | Path | VideoReader, heatmap: Heatmap,
     if on_progress is not None:
         on_progress(Progress(frames, total, elapsed, results))
 
-    files = dict(OUTPUT_FILES)
-    os.replace(_tmp(out / files["annotated_video"]), out / files["annotated_video"])
-    os.replace(events_tmp, out / files["events_csv"])
-    _write_heat(heatmap, reader, out)
-    _write_series(heatmap, out / files["series_csv"])
+    os.replace(_tmp(out / OUTPUT_FILES["annotated_video"]), out / OUTPUT_FILES["annotated_video"])
+    os.replace(events_tmp, out / OUTPUT_FILES["events_csv"])
+    return _finish(heatmap, out, reader.first_frame, list(OUTPUT_FILES),
+                   source=info.source if info.live else Path(info.source).name, fps=info.fps,
+                   frames=frames, duration_s=frames * stride / info.fps, elapsed_s=elapsed,
+                   stop_reason=stop_reason, inside=results.inside if results else 0)
+
+
+def save_snapshot(heatmap: Heatmap, output_dir: str | Path, *, background: np.ndarray,
+                  source: str, fps: float, frames: int, duration_s: float,
+                  elapsed_s: float, stop_reason: str | None = None) -> RunSummary:
+    """Write what `heatmap` holds now (a live stream's heat, events kept in memory,
+    series) into a folder like `analyse_video`'s, without the annotated video."""
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    events_path = out / OUTPUT_FILES["events_csv"]
+    tmp = _tmp(events_path)
+    with open(tmp, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(EVENT_COLUMNS)
+        writer.writerows(_event_row(e) for e in heatmap.events)
+    os.replace(tmp, events_path)
+    inside = sum(c.snapshot().inside for c in heatmap.counters)
+    files = [k for k in OUTPUT_FILES if k != "annotated_video"]
+    return _finish(heatmap, out, background, files, source=source, fps=fps, frames=frames,
+                   duration_s=duration_s, elapsed_s=elapsed_s, stop_reason=stop_reason,
+                   inside=inside)
+
+
+def _finish(heatmap: Heatmap, out: Path, background: np.ndarray, files: list[str], *,
+            source: str, fps: float, frames: int, duration_s: float, elapsed_s: float,
+            stop_reason: str | None, inside: int) -> RunSummary:
+    """The heat, the series and, last, summary.json."""
+    _write_heat(heatmap, background, out)
+    _write_series(heatmap, out / OUTPUT_FILES["series_csv"])
     regions = [dict(r.to_dict(), **_region_numbers(heatmap, r.name)) for r in heatmap.regions]
+    h, w = background.shape[:2]
     summary = RunSummary(
-        source=info.source if info.live else Path(info.source).name,
-        model=heatmap.model_name, colormap=colormap_name(heatmap.colormap), frames=frames,
-        fps=info.fps, width=info.width, height=info.height,
-        duration_s=round(frames * stride / info.fps, 3), in_count=heatmap.in_count,
-        out_count=heatmap.out_count, classwise_count=heatmap.classwise_count,
-        total_tracks=heatmap.tracks_seen, inside=results.inside if results else 0,
+        source=source, model=heatmap.model_name, colormap=colormap_name(heatmap.colormap),
+        frames=frames, fps=fps, width=w, height=h, duration_s=round(duration_s, 3),
+        in_count=heatmap.in_count, out_count=heatmap.out_count,
+        classwise_count=heatmap.classwise_count, total_tracks=heatmap.tracks_seen,
+        inside=inside,
         region=heatmap.regions[0].to_dict()["points"] if heatmap.regions else None,
         regions=regions,
         classes=None if heatmap.classes is None else [heatmap.names[c] for c in heatmap.classes],
         partial=stop_reason is not None, stop_reason=stop_reason,
-        elapsed_s=round(elapsed, 3), processing_fps=round(frames / elapsed, 2) if elapsed else 0.0,
-        created=datetime.now(timezone.utc).isoformat(timespec="seconds"), files=files)
-    _write_atomic(out / files["summary_json"],
+        elapsed_s=round(elapsed_s, 3),
+        processing_fps=round(frames / elapsed_s, 2) if elapsed_s else 0.0,
+        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        files={k: OUTPUT_FILES[k] for k in files})
+    _write_atomic(out / OUTPUT_FILES["summary_json"],
                   json.dumps(summary.to_dict(), indent=2).encode())
     return summary
+
+
+def _event_row(e: CountEvent) -> tuple[object, ...]:
+    return (e.frame, f"{e.time_s:.3f}", e.track_id, e.class_name, e.direction, e.region)
 
 
 def _region_numbers(heatmap: Heatmap, name: str) -> dict[str, Any]:
@@ -193,17 +228,15 @@ def _region_numbers(heatmap: Heatmap, name: str) -> dict[str, Any]:
             "mean_dwell_s": snap.mean_dwell_s}
 
 
-def _write_heat(heatmap: Heatmap, reader: VideoReader, out: Path) -> None:
+def _write_heat(heatmap: Heatmap, background: np.ndarray, out: Path) -> None:
     heat = heatmap.heatmap
     if heat is None:
-        h, w = reader.first_frame.shape[:2]
-        heat = np.zeros((h, w), np.float32)
+        heat = np.zeros(background.shape[:2], np.float32)
     tmp = _tmp(out / OUTPUT_FILES["heatmap_npy"])
     with open(tmp, "wb") as f:
         np.save(f, heat)
     os.replace(tmp, out / OUTPUT_FILES["heatmap_npy"])
-    image = (heatmap.colored_heatmap(reader.first_frame) if heatmap.heatmap is not None
-             else reader.first_frame)
+    image = heatmap.colored_heatmap(background) if heatmap.heatmap is not None else background
     ok, png = cv2.imencode(".png", image)
     if not ok:
         raise RuntimeError("could not encode heatmap.png")

@@ -111,7 +111,7 @@ class Heatmap:
             raise ValueError(f"decay is a half-life in seconds and must be positive, got {decay}")
         if fps <= 0:
             raise ValueError(f"fps must be positive, got {fps}")
-        self.model_name = model if isinstance(model, str) else type(model).__name__
+        self.model_name = _model_name(model)
         self.detector: Detector = load_detector(
             model, tracker=tracker, conf=conf, iou=iou, classes=classes, device=device,
             imgsz=imgsz, max_det=max_det, half=half, engine=engine)
@@ -316,6 +316,14 @@ class Heatmap:
             _log.warning("show=True: this OpenCV cannot open windows (headless build); "
                          "frames are not shown")
             self.show = False
+
+
+def _model_name(model: Any) -> str:
+    """What summaries call the model: its file name, "motion", or its type."""
+    if isinstance(model, (str, os.PathLike)):
+        return os.path.basename(str(model).rstrip("/")) or str(model)
+    checkpoint = getattr(model, "ckpt_path", None)
+    return os.path.basename(checkpoint) if checkpoint else type(model).__name__
 
 
 def _as_bgr(image: Any) -> npt.NDArray[np.uint8]:

@@ -17,7 +17,7 @@ def test_the_public_names_are_pinned():
         "VideoError", "VideoInfo", "VideoReader", "YoloDetector", "ZoneCounter",
         "analyse_video", "colorize", "colormap_name", "is_official_name", "load_detector",
         "load_model", "make_counter", "model_names", "open_video", "overlay", "parse_points",
-        "parse_regions", "resolve_classes", "resolve_colormap", "sample_scene",
+        "parse_regions", "resolve_classes", "resolve_colormap", "sample_scene", "save_snapshot",
     ])
     for name in heatmap_core.__all__:
         assert hasattr(heatmap_core, name)
