@@ -20,7 +20,8 @@ from run_store.errors import IncompleteRun
 __all__ = ["EVENT_COLUMNS", "SAVED_FILES", "SERIES_COLUMNS", "THUMBNAIL_WIDTH",
            "AnalysisFolder"]
 
-SAVED_FILES = tuple(OUTPUT_FILES.values())  # every one is required, and kept for download
+SAVED_FILES = tuple(OUTPUT_FILES.values())  # what a run may hold, kept for download
+VIDEO_FILE = OUTPUT_FILES["annotated_video"]  # absent from live runs: summary.json says
 
 EVENT_COLUMNS = ("frame", "time_s", "track_id", "class", "direction", "region")
 SERIES_COLUMNS = ("start_s", "in", "out", "inside", "tracks")
@@ -37,6 +38,7 @@ class AnalysisFolder:
     """One finished (or stopped) analysis, read and checked: what goes in the row."""
 
     path: Path
+    files: tuple[str, ...]
     summary: dict[str, Any]
     events: list[list[Any]]
     series: list[list[Any]]
@@ -46,7 +48,8 @@ class AnalysisFolder:
     @classmethod
     def read(cls, path: str | Path) -> AnalysisFolder:
         """Raises IncompleteRun when summary.json (written last) is missing, or any
-        output file is missing or unreadable."""
+        output file it lists is missing or unreadable. The annotated video is required
+        only when the summary lists it (a live session's run has none)."""
         path = Path(path)
         if not path.is_dir():
             raise IncompleteRun(f"no analysis folder at {path}")
@@ -54,11 +57,18 @@ class AnalysisFolder:
         if not summary_path.is_file():
             raise IncompleteRun(f"{path} has no {summary_path.name}: the analysis is "
                                 "half-written (still running, or its writer stopped)")
-        missing = [name for name in SAVED_FILES if not (path / name).is_file()]
+        try:
+            summary = _summary(summary_path)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise IncompleteRun(f"{path} holds a damaged analysis: {error}") from error
+        listed = set(summary.get("files", {}).values()) if isinstance(
+            summary.get("files"), dict) else set(SAVED_FILES)
+        files = tuple(n for n in SAVED_FILES if n != VIDEO_FILE or VIDEO_FILE in listed)
+        missing = [name for name in files if not (path / name).is_file()]
         if missing:
             raise IncompleteRun(f"{path} lacks {', '.join(missing)}")
         try:
-            return cls(path, _summary(summary_path),
+            return cls(path, files, summary,
                        _table(path / OUTPUT_FILES["events_csv"], EVENT_COLUMNS, _EVENT_TYPES),
                        _table(path / OUTPUT_FILES["series_csv"], SERIES_COLUMNS, _SERIES_TYPES),
                        _compressed_heatmap(path / OUTPUT_FILES["heatmap_npy"]),

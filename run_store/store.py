@@ -98,11 +98,11 @@ class RunStore:
             created=self._created(), source=summary["source"], kind=kind,
             status="partial" if summary["partial"] else "complete", settings=settings,
             summary=summary, in_count=summary["in_count"], out_count=summary["out_count"],
-            total_tracks=summary["total_tracks"], files=list(SAVED_FILES),
+            total_tracks=summary["total_tracks"], files=list(analysis.files),
             thumbnail=analysis.thumbnail_jpeg, heatmap=analysis.heatmap_npz,
             events=analysis.events, series=analysis.series)
         self._prepare()
-        self._folders.place(row.id, analysis.path, SAVED_FILES)
+        self._folders.place(row.id, analysis.path, analysis.files)
         try:
             with self._transaction() as session:
                 session.add(row)

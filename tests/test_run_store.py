@@ -601,3 +601,22 @@ def test_importing_the_store_loads_no_ui_toolkit():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_live_run_without_a_video_is_saved_and_its_files_listed(tmp_path):
+    from heatmap_core import Heatmap, Scene, ScriptedDetector, save_snapshot
+    from run_store import RunStore
+
+    scene = Scene(frames=20)
+    heatmap = Heatmap(model=ScriptedDetector(scene.tracks_at), verbose=False,
+                      region=[(0, 120), (320, 120)])
+    for index in range(scene.frames):
+        heatmap(scene.frame(index), index / 10)
+    save_snapshot(heatmap, tmp_path / "live", background=scene.frame(0), source="camera",
+                  fps=10, frames=20, duration_s=2.0, elapsed_s=2.0)
+    store = RunStore(f"sqlite:///{tmp_path / 'runs.sqlite3'}", tmp_path / "data")
+    record = store.save_run(tmp_path / "live", settings={}, kind="live")
+    assert record.kind == "live" and "annotated.mp4" not in record.files
+    with pytest.raises(FileNotFoundError):
+        store.file_path(record.id, "annotated.mp4")
+    assert store.file_path(record.id, "heatmap.png").exists()
