@@ -23,6 +23,7 @@ __all__ = ["BackgroundWriter", "H264Writer", "VideoError", "VideoInfo", "VideoRe
 # bad file gets one clear VideoError instead. Set the variable to see them again.
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
+MAX_PIXELS = 8192 * 4320  # 8K and DCI 8K; a frame beyond is 100+ MB per copy
 _STREAM_PREFIXES = ("rtsp://", "rtmp://", "http://", "https://", "udp://", "tcp://")
 
 
@@ -110,6 +111,12 @@ def open_video(source: str | int | Path) -> VideoReader:
         what = "camera" if text.isdigit() else "stream" if live else "file"
         raise VideoError(f"cannot open {what} {text}: not a video OpenCV can read"
                          + ("" if live else " (is it a video file, and not corrupt?)"))
+    width, height = (int(capture.get(p) or 0) for p in (cv2.CAP_PROP_FRAME_WIDTH,
+                                                          cv2.CAP_PROP_FRAME_HEIGHT))
+    if width * height > MAX_PIXELS:
+        capture.release()
+        raise VideoError(f"{text} is {width}x{height}: larger than this tool handles (8K, "
+                         "7680x4320, at most); scale it down first, e.g. to 1920 wide")
     ok, first = capture.read()
     if not ok or first is None or first.size == 0:
         capture.release()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import av
+import cv2
 import numpy as np
 import pytest
 
@@ -51,3 +52,18 @@ def test_a_truncated_video_reads_what_it_can_and_says_so(tmp_path):
     with open_video(cut) as video:
         read = sum(1 for _ in video)
     assert 0 < read < 60 and video.stopped_early
+
+
+def test_a_video_with_no_frames_says_so(tmp_path):
+    path = tmp_path / "zero.avi"
+    cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10, (64, 48)).release()
+    with pytest.raises(VideoError, match="no readable frames"):
+        open_video(path)
+
+
+def test_a_huge_resolution_is_refused_before_decoding(tmp_path):
+    path = tmp_path / "huge.mp4"
+    with H264Writer(path, 1, 10000, 6000) as writer:
+        writer.write(np.zeros((6000, 10000, 3), np.uint8))
+    with pytest.raises(VideoError, match="10000x6000: larger than this tool handles"):
+        open_video(path)
