@@ -6,6 +6,7 @@ import csv
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import av
 import numpy as np
@@ -52,7 +53,8 @@ def test_help_lists_every_option():
 
 
 def test_the_console_script_is_installed():
-    done = subprocess.run(["heatmap", "--help"], capture_output=True, text=True)
+    script = Path(sys.executable).parent / "heatmap"  # beside the interpreter that runs us
+    done = subprocess.run([str(script), "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "usage: heatmap" in done.stdout
 
 
