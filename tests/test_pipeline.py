@@ -89,6 +89,11 @@ def test_decay_fades_old_heat():
     assert heatmap.heatmap[170, 230] == pytest.approx(hot / 4, rel=0.01)
 
 
+@pytest.mark.parametrize("classes", ["2", "[2]", "car", "['car']", [2], ["car"]])
+def test_classes_in_every_form_the_seed_takes(classes):
+    assert heatmap_with(classes=classes)(blank()).tracks.class_id.tolist() == [2]
+
+
 def test_classes_keep_only_those_classes():
     heatmap = heatmap_with(classes="car")
     results = heatmap(blank())

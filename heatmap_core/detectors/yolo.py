@@ -106,8 +106,9 @@ def resolve_classes(classes: Sequence[int | str] | str | int | None,
     """Class ids from ids or names ("person", 0, "0,2"); ValueError for unknown ones."""
     if classes is None or classes == "" or classes == []:
         return None
-    if isinstance(classes, (str, int)):
-        classes = [c for c in str(classes).replace(";", ",").split(",") if c.strip()]
+    if isinstance(classes, (str, int)):  # "0,2", "[0, 2]", "person; car"
+        text = str(classes).strip().strip("[]()").replace(";", ",")
+        classes = [c.strip().strip("'\"") for c in text.split(",") if c.strip()]
     by_name = {name.lower(): i for i, name in names.items()}
     ids = []
     for item in classes:
