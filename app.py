@@ -5,11 +5,19 @@ from __future__ import annotations
 import streamlit as st
 
 from components.branding import page_icon
+from components.run_links import RUN_PARAM
 
 st.set_page_config(page_title="Video heatmap", page_icon=page_icon(), layout="wide")
+# A shareable run link is `/?run=<id>`: with that parameter the root serves the run's
+# dashboard (a hidden page, also at /run?run=<id>) instead of the upload page.
+run_link_opened = RUN_PARAM in st.query_params
 page = st.navigation([
     st.Page("pages/upload.py", title="Analyse a video", icon=":material/upload_file:",
-            default=True),
+            default=not run_link_opened),
+    st.Page("pages/runs.py", title="Saved runs", icon=":material/history:"),
+    st.Page("pages/compare.py", title="Compare runs", icon=":material/compare:"),
+    st.Page("pages/run.py", title="Run dashboard", icon=":material/dashboard:",
+            url_path="run", visibility="hidden", default=run_link_opened),
 ])
 page.run()
 st.sidebar.caption("Video heatmaps and line/zone counting: open source (AGPL-3.0).")

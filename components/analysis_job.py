@@ -6,6 +6,9 @@ calls `stop()` for the Stop button. The thread never touches Streamlit: it only 
 
 A process-wide semaphore caps how many analyses run at once; a job waits "queued"
 for a free slot, and can be stopped while it waits.
+
+A job given `save` keeps its result (complete or stopped) as a saved run from the
+thread itself, so the run is saved even when the browser tab was closed meanwhile.
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from heatmap_core import Heatmap, Progress, RunSummary, VideoError, analyse_video
+from run_store import RunRecord
 
 _log = logging.getLogger(__name__)
 Status = Literal["queued", "running", "finished", "failed", "cancelled"]
@@ -29,6 +34,8 @@ class JobState:
     progress: Progress | None = None
     summary: RunSummary | None = None
     error: str | None = None
+    saved: RunRecord | None = None  # the run the result was saved as
+    save_error: str | None = None  # why it could not be saved (the result still stands)
 
     @property
     def active(self) -> bool:
@@ -39,12 +46,14 @@ class AnalysisJob:
     """Analyse `source` with `heatmap` into `output_dir`, in a thread. Thread-safe."""
 
     def __init__(self, source: Path, heatmap: Heatmap, output_dir: Path,
-                 slots: threading.Semaphore, *, stride: int = 1) -> None:
+                 slots: threading.Semaphore, *, stride: int = 1,
+                 save: Callable[[Path], RunRecord] | None = None) -> None:
         self.source = source
         self.output_dir = output_dir
         self._heatmap = heatmap
         self._slots = slots
         self._stride = stride
+        self._save = save
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._state = JobState("queued")
@@ -87,14 +96,29 @@ class AnalysisJob:
             summary = analyse_video(self.source, self._heatmap, self.output_dir,
                                     on_progress=self._on_progress,
                                     should_stop=self._stop.is_set, stride=self._stride)
-            self._set(JobState("finished", self.snapshot().progress, summary))
         except (VideoError, ValueError) as error:
             self._set(JobState("failed", error=str(error)))
+            return
         except Exception as error:  # the page must stay usable whatever happens here
             _log.exception("analysis of %s failed", self.source)
             self._set(JobState("failed", error=f"unexpected error ({type(error).__name__})"))
+            return
         finally:
             self._slots.release()
+        saved, save_error = self._keep()
+        self._set(JobState("finished", self.snapshot().progress, summary, saved=saved,
+                           save_error=save_error))
+
+    def _keep(self) -> tuple[RunRecord | None, str | None]:
+        """Save the result as a run; a failure is reported, never raised (the result
+        on disk is still shown)."""
+        if self._save is None:
+            return None, None
+        try:
+            return self._save(self.output_dir), None
+        except Exception as error:  # a database down must not lose the result view
+            _log.exception("saving the analysis in %s as a run failed", self.output_dir)
+            return None, type(error).__name__
 
 
 def slots_from_env() -> threading.BoundedSemaphore:

@@ -1,4 +1,5 @@
-"""A finished (or stopped) analysis, shown from its output folder alone.
+"""A finished (or stopped) analysis, shown from its output folder alone, or from a run
+saved in the run store.
 
 Everything comes from the files `heatmap_core.analyse_video` writes, so a saved run
 shows the same as a fresh one. Reading is cheap: a widget change redraws the result
@@ -8,6 +9,7 @@ without analysing anything again.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -18,6 +20,7 @@ import streamlit as st
 
 from components import charts
 from heatmap_core import OUTPUT_FILES
+from run_store import EVENT_COLUMNS, RunNotFound, RunStore
 
 DOWNLOADS = (  # (file key, button label, mime type, what it is)
     ("annotated_video", "Video .mp4", "video/mp4",
@@ -41,9 +44,9 @@ class ResultMissing(ValueError):
 class RunResult:
     """The files of one analysis, and its summary and events read from them."""
 
-    folder: Path
     summary: dict[str, Any]
     events: pd.DataFrame
+    files: Mapping[str, Path]  # file key (OUTPUT_FILES) -> where it is, for the files it has
 
     @classmethod
     def load(cls, folder: Path) -> RunResult:
@@ -54,16 +57,35 @@ class RunResult:
                                  dtype={"class": str, "direction": str, "region": str})
         except (OSError, ValueError, KeyError) as error:
             raise ResultMissing(f"no complete result in {folder.name}: {error}") from None
-        return cls(folder, summary, events)
+        listed = summary.get("files") or OUTPUT_FILES
+        return cls(summary, events, {key: folder / name for key, name in listed.items()})
 
-    def path(self, file_key: str) -> Path:
-        return self.folder / self.summary["files"].get(file_key, OUTPUT_FILES[file_key])
+    @classmethod
+    def from_store(cls, store: RunStore, run_id: str) -> RunResult:
+        """A saved run, from the store alone: RunNotFound (or InvalidRunId) when there
+        is no such run, ResultMissing when its files are gone."""
+        record = store.get(run_id)
+        if record is None:
+            raise RunNotFound(run_id)
+        try:
+            files = {key: store.file_path(run_id, name) for key, name in OUTPUT_FILES.items()
+                     if name in record.files}
+        except FileNotFoundError as error:
+            raise ResultMissing(f"run {run_id}: {error}") from None
+        events = pd.DataFrame(store.events(run_id), columns=list(EVENT_COLUMNS))
+        return cls(record.summary, events, files)
+
+    def path(self, file_key: str) -> Path | None:
+        """Where the file is, or None for a file this result does not have (a live
+        session's run has no annotated video)."""
+        return self.files.get(file_key)
 
 
-def show_result(folder: Path, key: str) -> None:
-    """Draw the result in `folder`; widget keys start with `key`."""
+def show_result(source: Path | RunResult, key: str) -> None:
+    """Draw the result in a folder (or one already loaded, such as a saved run's);
+    widget keys start with `key`."""
     try:
-        result = RunResult.load(folder)
+        result = source if isinstance(source, RunResult) else RunResult.load(source)
     except ResultMissing:
         st.error("The results of this run are missing or damaged. Run the analysis again.")
         return
@@ -84,7 +106,12 @@ def show_result(folder: Path, key: str) -> None:
         st.image(str(result.path("heatmap_png")), width="stretch")
     with video_col:
         st.markdown("**Annotated video**")
-        st.video(str(result.path("annotated_video")))
+        video = result.path("annotated_video")
+        if video is not None and video.is_file():
+            st.video(str(video))
+        else:
+            st.caption("No annotated video: a live session keeps its heatmap, counts and "
+                       "events, not the video.")
 
     _charts(result, key)
     st.markdown("**Count events**")
@@ -138,7 +165,9 @@ def _downloads(result: RunResult, key: str) -> None:
     columns = st.columns(len(DOWNLOADS))
     for column, (file_key, label, mime, about) in zip(columns, DOWNLOADS):
         path = result.path(file_key)
+        present = path is not None and path.is_file()
         column.download_button(
-            label, data=partial(path.read_bytes), file_name=path.name, mime=mime, help=about,
+            label, data=partial(path.read_bytes) if present else b"",
+            file_name=path.name if path else OUTPUT_FILES[file_key], mime=mime, help=about,
             key=f"{key}_download_{file_key}", on_click="ignore", icon=":material/download:",
-            width="stretch", disabled=not path.is_file())
+            width="stretch", disabled=not present)

@@ -15,6 +15,8 @@ from components.analysis_job import AnalysisJob, max_analyses, slots_from_env
 from components.models import heatmap_model
 from components.region_editor import region_editor
 from components.result_view import show_result
+from components.run_saving import saved_run_notice, upload_saver
+from components.runs_store import shared_run_store
 from components.settings import AnalysisSettings, sidebar_settings
 from components.storage import new_run_dir, new_session_id, session_dir
 from components.video_source import (
@@ -37,7 +39,7 @@ def main() -> None:
     if "session_id" not in state:
         state.session_id = new_session_id()
     for name in ("upload_video", "upload_file_id", "upload_video_error", "upload_job",
-                 "upload_result", "upload_notice"):
+                 "upload_result", "upload_notice", "upload_saved", "upload_save_error"):
         state.setdefault(name, None)
 
     st.title("Video heatmap")
@@ -78,6 +80,7 @@ def main() -> None:
         _progress_panel()
     elif state.upload_result is not None:
         st.subheader("4. Result")
+        saved_run_notice(state.upload_saved, state.upload_save_error, key=f"{KEY}_run")
         show_result(state.upload_result, key=f"{KEY}_result_{state.upload_result.name}")
 
 
@@ -136,12 +139,13 @@ def _forget_video() -> None:
     if video is not None and not video.sample:
         video.path.unlink(missing_ok=True)
     state.upload_video = state.upload_video_error = state.upload_result = None
-    state.upload_notice = None
+    state.upload_notice = state.upload_saved = state.upload_save_error = None
 
 
 def _start(video: VideoSource, region: Region | None, settings: AnalysisSettings) -> None:
     state = st.session_state
     state.upload_result = state.upload_notice = None
+    state.upload_saved = state.upload_save_error = None
     assert settings.model is not None
     try:
         heatmap = Heatmap(model=heatmap_model(settings.model), region=region,
@@ -150,8 +154,9 @@ def _start(video: VideoSource, region: Region | None, settings: AnalysisSettings
         state.upload_notice = f"Cannot start: {error}. Change the settings and press Run again."
         return
     heatmap.model_name = settings.model.name  # not the prototype's type name
+    save = upload_saver(shared_run_store(), settings, [region] if region else [], video.label)
     job = AnalysisJob(video.path, heatmap, new_run_dir(state.session_id), analysis_slots(),
-                      stride=settings.stride)
+                      stride=settings.stride, save=save)
     state.upload_job = job.start()
 
 
@@ -167,6 +172,7 @@ def _collect_finished_job() -> None:
     state.upload_job = None
     if snapshot.status == "finished":
         state.upload_result = job.output_dir
+        state.upload_saved, state.upload_save_error = snapshot.saved, snapshot.save_error
     elif snapshot.status == "failed":
         state.upload_notice = (f"The analysis failed: {snapshot.error}. Check that the video "
                                "plays, or try another one, then press Run again.")

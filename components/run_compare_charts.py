@@ -1,0 +1,104 @@
+"""Two saved runs on the same axes: pure Plotly builders, testable without a page.
+
+Counts share one time axis and one count axis; heat shares one colour scale (the
+heatmap images each stretch their own colours over their own range, so two images
+alone can make a quiet scene look as busy as a crowded one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from components.charts import COLORS, DIRECTIONS
+
+RUN_DASHES = ("solid", "dash")
+HEAT_COLORSCALE = "Inferno"
+MAX_HEAT_WIDTH = 240  # cells across: enough to see where, small enough to send
+
+
+@dataclass(frozen=True)
+class ComparedRun:
+    """What the figures need of one run: a label, its length and the store's data."""
+
+    label: str
+    duration_s: float
+    series: Sequence[dict[str, Any]]  # `RunStore.series` rows: start_s, in, out, ...
+    heat: npt.NDArray[np.float32]  # `RunStore.heatmap`: object-seconds per pixel
+
+
+def cumulative_counts(series: Sequence[dict[str, Any]], duration_s: float) -> pd.DataFrame:
+    """IN and OUT counted so far at the end of each bin: columns time_s, IN, OUT, from
+    (0, 0, 0). A bin ends where the next starts; the last one at the end of the video."""
+    table = pd.DataFrame(list(series), columns=["start_s", "in", "out"])
+    starts = table["start_s"].astype(float).tolist()
+    ends = starts[1:] + ([max(duration_s, starts[-1])] if starts else [])
+    return pd.DataFrame({
+        "time_s": [0.0, *ends],
+        "IN": [0, *table["in"].astype(int).cumsum().tolist()],
+        "OUT": [0, *table["out"].astype(int).cumsum().tolist()],
+    })
+
+
+def counts_comparison_figure(runs: Sequence[ComparedRun]) -> go.Figure:
+    """Cumulative IN and OUT of each run, on one time axis and one count axis: colour
+    says the direction, the line style says the run."""
+    figure = go.Figure()
+    for run, dash in zip(runs, RUN_DASHES, strict=False):
+        counts = cumulative_counts(run.series, run.duration_s)
+        for direction in DIRECTIONS:
+            figure.add_scatter(
+                x=counts["time_s"], y=counts[direction], mode="lines",
+                name=f"{run.label} · {direction}", legendgroup=run.label,
+                line={"color": COLORS[direction], "dash": dash, "width": 2.5},
+                hovertemplate=f"%{{y}} {direction}<extra>{run.label}</extra>")
+    figure.update_layout(title_text="Cumulative IN and OUT", hovermode="x unified",
+                         legend_title_text="", height=380,
+                         margin={"t": 48, "b": 8, "l": 8, "r": 8})
+    figure.update_xaxes(title_text="time in the video (s)", rangemode="tozero")
+    figure.update_yaxes(title_text="count so far", rangemode="tozero", tickformat="d")
+    return figure
+
+
+def shrink_heat(heat: npt.NDArray[np.float32], max_width: int = MAX_HEAT_WIDTH
+                ) -> npt.NDArray[np.float32]:
+    """`heat` averaged over square blocks so it is at most `max_width` cells wide; the
+    values stay object-seconds per pixel, so shrunk maps compare like the originals."""
+    height, width = heat.shape
+    block = max(1, -(-width // max_width))
+    if block == 1:
+        return heat.astype(np.float32)
+    rows, cols = -(-height // block), -(-width // block)
+    padded = np.full((rows * block, cols * block), np.nan, np.float32)
+    padded[:height, :width] = heat
+    blocks = padded.reshape(rows, block, cols, block)
+    return np.nanmean(blocks, axis=(1, 3)).astype(np.float32)
+
+
+def heat_comparison_figure(runs: Sequence[ComparedRun]) -> go.Figure:
+    """The runs' heat side by side on one colour scale, from 0 to the hotter run's
+    hottest cell, in the frame's orientation (y down)."""
+    heats = [shrink_heat(run.heat) for run in runs]
+    top = max((float(h.max()) for h in heats if h.size), default=0.0) or 1.0
+    figure = make_subplots(rows=1, cols=len(runs), horizontal_spacing=0.04,
+                           subplot_titles=[run.label for run in runs])
+    for column, heat in enumerate(heats, start=1):
+        figure.add_heatmap(z=heat, coloraxis="coloraxis", row=1, col=column,
+                           hovertemplate="%{z:.3g} object-s per pixel<extra></extra>")
+        axis = "" if column == 1 else str(column)
+        figure.update_yaxes(autorange="reversed", scaleanchor=f"x{axis}", visible=False,
+                            row=1, col=column)
+        figure.update_xaxes(visible=False, row=1, col=column)
+    figure.update_layout(
+        coloraxis={"colorscale": HEAT_COLORSCALE, "cmin": 0.0, "cmax": top,
+                   "colorbar": {"title": {"text": "object-s<br>per pixel"}}},
+        title_text="Heat on one colour scale", height=380,
+        margin={"t": 64, "b": 8, "l": 8, "r": 8})
+    return figure

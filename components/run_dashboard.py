@@ -1,0 +1,53 @@
+"""A saved run's own dashboard, drawn from the run store alone: it needs nothing from
+the session that made the run, so its link works in any browser."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.result_view import ResultMissing, RunResult, show_result
+from components.run_format import created_text, kind_text, plain, status_text, viewer_zone
+from components.run_links import RUNS_PAGE, copy_link, current_run_link
+from components.runs_store import STORE_ERRORS
+from run_store import RunNotFound, RunStore, is_run_id
+
+NOT_FOUND = "This run does not exist or was deleted."
+
+
+def show_run(store: RunStore, run_id: str | None) -> None:
+    """The dashboard of the run `run_id` (text from a link: checked here), or a clear
+    message with the way to the list of runs."""
+    try:
+        record = store.get(run_id) if is_run_id(run_id) else None
+        result = RunResult.from_store(store, record.id) if record else None
+    except RunNotFound:  # deleted between the two reads
+        record = result = None
+    except ResultMissing:
+        st.error("This run's files are missing on the server, so its dashboard cannot be "
+                 "shown. Delete it from the list of saved runs, or run the analysis again.")
+        _to_the_list()
+        return
+    except STORE_ERRORS:
+        st.error("The saved runs cannot be read right now. Try again in a moment.")
+        return
+    if record is None or result is None:
+        st.error(f"{NOT_FOUND} Check the link, or find the run in the list of saved runs.",
+                 icon=":material/link_off:")
+        _to_the_list()
+        return
+
+    st.title(plain(record.name))
+    zone = viewer_zone(st.context.timezone)
+    st.caption(f"{kind_text(record)} · {plain(record.source)} · saved "
+               f"{created_text(record.created, zone)} · {status_text(record)}")
+    with st.expander("Share this dashboard", icon=":material/link:", expanded=True):
+        st.caption("Anyone with this link sees this run's dashboard; nobody can guess it.")
+        copy_link(current_run_link(record.id))
+    show_result(result, key=f"run_{record.id}")
+    with st.expander("Settings of this run", icon=":material/tune:"):
+        st.json(record.settings)
+    _to_the_list()
+
+
+def _to_the_list() -> None:
+    st.page_link(RUNS_PAGE, label="All saved runs", icon=":material/history:")
