@@ -14,6 +14,7 @@ run_link_opened = RUN_PARAM in st.query_params
 page = st.navigation([
     st.Page("pages/upload.py", title="Analyse a video", icon=":material/upload_file:",
             default=not run_link_opened),
+    st.Page("pages/live.py", title="Live webcam", icon=":material/videocam:"),
     st.Page("pages/runs.py", title="Saved runs", icon=":material/history:"),
     st.Page("pages/compare.py", title="Compare runs", icon=":material/compare:"),
     st.Page("pages/run.py", title="Run dashboard", icon=":material/dashboard:",
