@@ -14,13 +14,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import plotly.colors as pc
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.charts import COLORS, DIRECTIONS
 
 RUN_DASHES = ("solid", "dash")
-HEAT_COLORSCALE = "Inferno"
+# Inferno from black: its own first colour, #000004, is one of the placeholder colours
+# Streamlit's chart theme swaps for its own (any spelling of it).
+HEAT_COLORSCALE = ["#000000", *pc.sequential.Inferno[1:]]
 MAX_HEAT_WIDTH = 240  # cells across: enough to see where, small enough to send
 
 

@@ -72,7 +72,7 @@ def _compare_bar(runs: list[RunRecord]) -> None:
 def _run_row(record: RunRecord, zone: tzinfo) -> None:
     with st.container(border=True, key=f"{KEY}_row_{record.id}"):
         thumb_col, about_col, numbers_col, actions_col = st.columns(
-            [1.2, 3, 1.6, 1.6], vertical_alignment="center")
+            [1.2, 2.6, 1.4, 2.4], vertical_alignment="center")
         thumb_col.image(record.thumbnail, width="stretch")
         with about_col:
             st.page_link(RUN_PAGE, label=plain(record.name), icon=":material/dashboard:",
