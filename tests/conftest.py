@@ -1,11 +1,15 @@
-"""Shared fixtures: real footage (skipped when absent), rendered scenes, YOLO weights."""
+"""Shared fixtures: real footage (skipped when absent), rendered scenes, YOLO weights, a
+PostgreSQL server."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.postgres_cluster import PostgresServer, start_postgres_server
 
 REPO = Path(__file__).resolve().parent.parent
 VTEST = Path(os.environ.get("HEATMAP_SAMPLE_VIDEO", REPO.parent / "shared" / "media" / "vtest.mp4"))
@@ -51,3 +55,10 @@ def eager_yolo_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Random YOLO11n whose class biases make it detect boxes everywhere, so the whole
     ultralytics detect + track path produces real tracks."""
     return _save_yolo11n(tmp_path_factory.mktemp("weights") / "eager-yolo11n.pt", True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL cluster for the whole test session (skipped, saying why,
+    where the server binaries are missing)."""
+    yield from start_postgres_server()

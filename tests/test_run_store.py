@@ -1,7 +1,8 @@
 """The run store: saved analyses come back whole, on SQLite and on a real PostgreSQL.
 
 Round-trip tests run against both backends: a SQLite file on disk, and a PostgreSQL
-cluster this module starts (initdb + pg_ctl) when the server binaries are installed.
+cluster the suite starts (initdb + pg_ctl, see tests/postgres_cluster.py) when the
+server binaries are installed.
 """
 
 from __future__ import annotations
@@ -13,13 +14,10 @@ import itertools
 import json
 import multiprocessing
 import os
-import pwd
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -45,6 +43,7 @@ from run_store import (
     is_run_id,
     new_run_id,
 )
+from tests.postgres_cluster import PostgresServer
 
 LINE = [(0, 120), (320, 120)]
 SETTINGS = {"model": "motion", "region": LINE, "colormap": "deepgreen", "classes": None}
@@ -88,84 +87,6 @@ def copy_of(tmp_path: Path) -> Callable[[Path], Path]:
     return lambda folder: Path(shutil.copytree(folder, tmp_path / f"copy{next(copies)}"))
 
 
-# --- A PostgreSQL server for the session, when the binaries are installed -------------
-
-def _postgres_bin() -> Path | None:
-    found = shutil.which("pg_ctl")
-    places = [Path(found).resolve().parent, Path(found).parent] if found else []
-    places += sorted(Path("/usr/lib/postgresql").glob("*/bin"),
-                     key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
-                     reverse=True)
-    return next((p for p in places if all((p / tool).is_file() for tool in
-                                          ("initdb", "pg_ctl", "postgres"))), None)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclasses.dataclass(frozen=True)
-class PostgresServer:
-    port: int
-    admin: sqlalchemy.Engine  # AUTOCOMMIT, on the `postgres` database
-
-    def url(self, database: str) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    """A throwaway cluster in a temp folder: 127.0.0.1 on a free port, its socket in
-    the temp folder, trust auth. As root, it runs as the `postgres` user (initdb and
-    postgres refuse to run as root)."""
-    bin_dir = _postgres_bin()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or in "
-                    "/usr/lib/postgresql/*/bin; scripts/test.sh installs Debian's postgresql")
-    as_user: list[str] = []
-    owner = None
-    if os.geteuid() == 0:
-        try:
-            owner = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root, and there is no unprivileged `postgres` user "
-                        "to run the PostgreSQL server as")
-        if shutil.which("runuser") is None:
-            pytest.skip("running as root without `runuser` to start PostgreSQL as `postgres`")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    root = Path(tempfile.mkdtemp(prefix="run-store-pg-"))  # short: socket paths are limited
-    (root / "socket").mkdir()
-    if owner is not None:
-        for path in (root, root / "socket"):
-            os.chown(path, owner.pw_uid, owner.pw_gid)
-    env = dict(os.environ, LC_ALL="C", LANG="C")
-
-    def pg(*args: str) -> None:
-        done = subprocess.run([*as_user, *args], cwd=root, env=env, capture_output=True,
-                              text=True, timeout=120)
-        if done.returncode:
-            log = root / "server.log"
-            raise RuntimeError(f"{' '.join(args[:2])} failed: {done.stdout}{done.stderr}"
-                               + (log.read_text() if log.exists() else ""))
-
-    data, port = root / "data", _free_port()
-    try:
-        pg(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-           "-E", "UTF8", "--locale=C", "--no-sync")
-        pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w",
-           "-t", "60", "-o", f"-p {port} -k {root / 'socket'} -c listen_addresses=127.0.0.1 "
-           "-F", "start")
-        admin = sqlalchemy.create_engine(
-            f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres",
-            isolation_level="AUTOCOMMIT")
-        yield PostgresServer(port, admin)
-        admin.dispose()
-    finally:
-        if (data / "postmaster.pid").exists():
-            pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(root, ignore_errors=True)
 
 
 _databases = itertools.count()
