@@ -31,13 +31,14 @@ def live_counts_figure(rows: Sequence[Mapping[str, Any]], now_s: float) -> go.Fi
             x=[0.0, *starts, end], y=[0, *totals, totals[-1] if totals else 0],
             name=direction, mode="lines",
             line={"shape": "hv", "color": COLORS[direction], "width": 2.5})
-    counted = any(int(row["in"]) or int(row["out"]) for row in rows)
+    most = max(sum(int(row[column]) for row in rows) for column in _COLUMNS.values())
     figure.update_layout(title_text="IN and OUT since the start", legend_title_text="",
                          hovermode="x unified", height=320, uirevision="live",
                          margin={"t": 48, "b": 8, "l": 8, "r": 8})
     figure.update_xaxes(title_text="time since the start (s)", rangemode="tozero")
-    figure.update_yaxes(title_text="count so far", rangemode="tozero", tickformat="d")
-    if not counted:
+    figure.update_yaxes(title_text="count so far", rangemode="tozero", tickformat="d",
+                        dtick=1 if most <= 8 else None)  # no repeated ticks on small counts
+    if not most:
         figure.add_annotation(text="Nothing counted yet", showarrow=False, xref="paper",
                               yref="paper", x=0.5, y=0.5, font={"size": 16})
     return figure

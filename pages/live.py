@@ -93,7 +93,7 @@ def main() -> None:
         state.live_playing_since = None
     elif state.live_playing_since is None:
         state.live_playing_since = time.monotonic()
-    with live_col:
+    with live_col, st.container(key=f"{KEY}_panel"):
         _live_panel(session, lambda: bool(context.state.playing))
 
     _session_buttons(session, settings, region)
@@ -112,7 +112,8 @@ def main() -> None:
 def _live_panel(session: LiveSession, playing: Callable[[], bool]) -> None:
     """Cards, the processing rate and the chart, redrawn every second on their own."""
     snapshot = session.snapshot()
-    _status(snapshot, playing())
+    with st.container():  # always one element, so the cards and the chart keep their place
+        _status(snapshot, playing())
     cards = (
         ("In", snapshot.in_count, "Crossings in the IN direction (the arrow of the region)."),
         ("Out", snapshot.out_count, "Crossings against the IN direction."),
@@ -121,15 +122,17 @@ def _live_panel(session: LiveSession, playing: Callable[[], bool]) -> None:
         ("Frames/s", f"{snapshot.fps:.1f}", "Frames analysed per second. When the "
          "computer is slower than the camera, the frames it cannot keep up with are "
          "skipped (the newest is analysed), so the video stays live."),
+        ("Frames", snapshot.frames, "Frames analysed since the start."),
     )
-    for column, (label, value, help_text) in zip(st.columns(len(cards)), cards):
-        column.metric(label, value, help=help_text, border=True)
-    if snapshot.frames:
-        st.caption(f"{snapshot.frames} frames analysed over {_clock(snapshot.stream_s)}; "
-                   f"each takes about {snapshot.ms_per_frame:.0f} ms, so this computer "
-                   f"keeps up with {_capacity(snapshot.ms_per_frame)} frames/s.")
+    for row in (cards[:3], cards[3:]):
+        for column, (label, value, help_text) in zip(st.columns(len(row)), row):
+            column.metric(label, value, help=help_text, border=True)
     st.plotly_chart(live_counts_figure(snapshot.series, snapshot.stream_s),
                     key=f"{KEY}_chart")
+    if snapshot.frames:
+        st.caption(f"{_clock(snapshot.stream_s)} of video analysed; a frame takes about "
+                   f"{snapshot.ms_per_frame:.0f} ms here, so this computer keeps up with "
+                   f"{_capacity(snapshot.ms_per_frame)} frames/s.")
 
 
 def _status(snapshot: LiveSnapshot, playing: bool) -> None:
