@@ -67,11 +67,11 @@ class RunResult:
         record = store.get(run_id)
         if record is None:
             raise RunNotFound(run_id)
-        try:
-            files = {key: store.file_path(run_id, name) for key, name in OUTPUT_FILES.items()
-                     if name in record.files}
-        except FileNotFoundError as error:
-            raise ResultMissing(f"run {run_id}: {error}") from None
+        files = {key: store.file_path(run_id, name) for key, name in OUTPUT_FILES.items()
+                 if name in record.files}
+        missing = [path.name for path in files.values() if not path.is_file()]
+        if missing:
+            raise ResultMissing(f"run {run_id} lacks {', '.join(missing)}")
         events = pd.DataFrame(store.events(run_id), columns=list(EVENT_COLUMNS))
         return cls(record.summary, events, files)
 
