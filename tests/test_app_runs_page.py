@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from run_store import RunRecord, RunStore
+from run_store import RunKind, RunRecord, RunStore
 from tests.postgres_cluster import PostgresServer
 from tests.saved_runs import SETTINGS, analysed, live_session, street_video
 
@@ -43,13 +43,13 @@ def data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return tmp_path
 
 
-def save(folder: Path, name: str, day: date, kind: str = "upload",
+def save(folder: Path, name: str, day: date, kind: RunKind = "upload",
          database_url: str | None = None, data_dir: Path | None = None) -> RunRecord:
     """Save `folder` as a run made at noon (UTC) on `day`."""
     noon = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc)
     store = RunStore(database_url, data_dir, clock=lambda: noon)
     try:
-        return store.save_run(folder, name=name, settings=SETTINGS, kind=kind)  # type: ignore[arg-type]
+        return store.save_run(folder, name=name, settings=SETTINGS, kind=kind)
     finally:
         store.close()
 

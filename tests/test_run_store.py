@@ -27,7 +27,6 @@ import cv2
 import numpy as np
 import pandas as pd
 import pytest
-import sqlalchemy
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 

@@ -1,0 +1,232 @@
+"""Every upload analysis is saved as a run: complete or stopped, with the settings it
+was made with, and the result says where the run is. A failed save is a warning, and
+the result still shows. Also the pure helpers: links, names, words, day filters."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.analysis_job import AnalysisJob
+from components.models import ModelSpec
+from components.run_format import created_text, plain, viewer_zone
+from components.run_links import run_link
+from components.run_saving import run_name, run_settings
+from components.runs_filter import RunFilter
+from components.settings import AnalysisSettings
+from heatmap_core import Heatmap, Mover, Region, Scene
+from run_store import RunStore, is_run_id
+from tests.saved_runs import LINE, street_video
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+@pytest.fixture
+def data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setenv("HEATMAP_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("HEATMAP_SAMPLE_VIDEO", str(tmp_path / "no-footage-here.mp4"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def crossing_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A 320x240 clip in which three objects walk down across the middle."""
+    scene = Scene(320, 240, 10.0, 70, movers=tuple(
+        Mover(((x, -30), (x, 270)), start_frame=start, frames_per_leg=30)
+        for x, start in ((80, 5), (170, 15), (250, 30))))
+    return scene.write(tmp_path_factory.mktemp("video") / "crossing.mp4").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def long_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    scene = Scene(160, 120, 10.0, 3000, movers=(Mover(((80, -30), (80, 150)),
+                                                      frames_per_leg=40),))
+    return scene.write(tmp_path_factory.mktemp("video") / "long.mp4").read_bytes()
+
+
+def analysed_upload(data_dir: Path, name: str, data: bytes, stop: bool = False) -> AppTest:
+    """The upload page after analysing `data` with the motion detector (stopped at once
+    if `stop`), once the result is shown."""
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.sidebar.selectbox(key="upload_model").set_value("motion").run()
+    at.file_uploader(key="upload_file").set_value((name, data, "video/mp4"))
+    at.run()
+    at.button(key="upload_run").click().run()
+    if stop:
+        at.button(key="upload_stop").click().run()
+    deadline = time.monotonic() + 90
+    while not at.metric and time.monotonic() < deadline:
+        time.sleep(0.3)
+        at.run()
+        assert not at.exception
+    assert at.metric, "no result within the time limit"
+    return at
+
+
+def saved_notice(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "Saved as run" in m.value)
+
+
+def test_a_finished_analysis_is_saved_as_a_run_with_its_link(
+        data_dir: Path, crossing_mp4: bytes) -> None:
+    at = analysed_upload(data_dir, "Front door.mp4", crossing_mp4)
+    (run,) = RunStore(None, data_dir).list()
+    assert (run.name, run.kind, run.status, run.in_count) == (
+        "Front door.mp4", "upload", "complete", 3)
+    assert {m.label: int(m.value) for m in at.metric}["In"] == run.in_count
+    assert saved_notice(at) == (":material/bookmark_added: Saved as run **Front door\\.mp4**. "
+                                "Anyone with the link can open its dashboard.")
+    (open_link,) = [p for p in at.get("page_link") if p.proto.label == "Open"]
+    assert (open_link.proto.page, open_link.proto.query_string) == ("run", f"run={run.id}")
+    assert at.code[0].value == f"/?run={run.id}"
+    assert is_run_id(run.id)
+
+
+def test_the_run_keeps_the_settings_it_was_made_with(data_dir: Path,
+                                                     crossing_mp4: bytes) -> None:
+    analysed_upload(data_dir, "crossing.mp4", crossing_mp4)
+    (run,) = RunStore(None, data_dir).list()
+    assert run.settings["model"] == "motion"
+    assert run.settings["colormap"] == "inferno"
+    assert [r["kind"] for r in run.settings["regions"]] == ["line"]
+    assert set(run.settings) == {"model", "classes", "regions", "colormap", "conf", "iou",
+                                 "tracker", "decay_s", "opacity", "stride"}
+
+
+def test_a_stopped_analysis_is_saved_as_partial(data_dir: Path, long_mp4: bytes) -> None:
+    at = analysed_upload(data_dir, "long.mp4", long_mp4, stop=True)
+    (run,) = RunStore(None, data_dir).list()
+    assert run.partial and run.summary["frames"] < 3000
+    assert "Saved as run **long\\.mp4** (partial)." in saved_notice(at)
+
+
+def test_a_failed_save_is_a_warning_and_the_result_still_shows(
+        data_dir: Path, crossing_mp4: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    def database_down(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(RunStore, "save_run", database_down)
+    at = analysed_upload(data_dir, "crossing.mp4", crossing_mp4)
+    assert at.warning[0].value.startswith(
+        "This result could not be saved as a run (ConnectionError), so it has no link")
+    assert {m.label: int(m.value) for m in at.metric}["In"] == 3
+    assert not [m for m in at.markdown if "Saved as run" in m.value]
+
+
+# --- The job saves from its own thread ------------------------------------------------
+
+def test_the_job_saves_its_result_before_it_says_finished(tmp_path: Path) -> None:
+    video = street_video(tmp_path)
+    folders: list[Path] = []
+
+    def save(folder: Path):
+        folders.append(folder)
+        return RunStore(None, tmp_path / "data").save_run(folder, settings={})
+
+    job = AnalysisJob(video, Heatmap(model="motion", region=LINE, verbose=False),
+                      tmp_path / "out", threading.BoundedSemaphore(1), save=save).start()
+    job.join(60)
+    state = job.snapshot()
+    assert state.status == "finished" and folders == [tmp_path / "out"]
+    assert state.saved is not None and state.saved.in_count == state.summary.in_count
+    assert state.save_error is None
+
+
+def test_a_save_that_fails_leaves_the_result_finished(tmp_path: Path) -> None:
+    def save(folder: Path):
+        raise OSError("disk full")
+
+    job = AnalysisJob(street_video(tmp_path), Heatmap(model="motion", verbose=False),
+                      tmp_path / "out", threading.BoundedSemaphore(1), save=save).start()
+    job.join(60)
+    state = job.snapshot()
+    assert (state.status, state.saved, state.save_error) == ("finished", None, "OSError")
+    assert (tmp_path / "out" / "summary.json").is_file()
+
+
+def test_a_failed_analysis_is_not_saved(tmp_path: Path) -> None:
+    not_a_video = tmp_path / "notes.mp4"
+    not_a_video.write_text("not a video")
+    saves: list[Path] = []
+
+    def save(folder: Path):
+        saves.append(folder)
+        return RunStore(None, tmp_path / "data").save_run(folder, settings={})
+
+    job = AnalysisJob(not_a_video, Heatmap(model="motion", verbose=False), tmp_path / "out",
+                      threading.BoundedSemaphore(1), save=save).start()
+    job.join(60)
+    assert job.snapshot().status == "failed" and saves == []
+
+
+# --- Pure helpers ---------------------------------------------------------------------
+
+MOTION = ModelSpec("motion", "Motion detector", "you chose it", ("object",), "motion")
+
+
+def test_run_settings_are_plain_json_of_the_sidebar_and_the_regions() -> None:
+    settings = AnalysisSettings(MOTION, None, "jet", ("object",), 0.3, 0.6,
+                                "botsort.yaml", 0.4, 30.0, 2)
+    zone = Region(((0, 0), (100, 0), (100, 50)), name="door", in_direction="down")
+    assert run_settings(settings, [zone]) == {
+        "model": "motion", "classes": ["object"],
+        "regions": [{"name": "door", "points": [[0.0, 0.0], [100.0, 0.0], [100.0, 50.0]],
+                     "in_direction": "down", "kind": "zone"}],
+        "colormap": "jet", "conf": 0.3, "iou": 0.6, "tracker": "botsort.yaml",
+        "decay_s": 30.0, "opacity": 0.4, "stride": 2}
+
+
+@pytest.mark.parametrize(("label", "name"), [
+    ("Front door.mp4", "Front door.mp4"), ("  padded.mp4 ", "padded.mp4"),
+    ("nul\x00.mp4", "nul.mp4"), ("   ", None), ("x" * 300, "x" * 200),
+])
+def test_a_run_is_named_after_the_video_the_user_gave(label: str, name: str | None) -> None:
+    assert run_name(label) == name
+
+
+@pytest.mark.parametrize(("page_url", "base_path", "link"), [
+    ("http://127.0.0.1:8501/", "", "http://127.0.0.1:8501/?run=ID"),
+    ("http://127.0.0.1:8501/runs", "", "http://127.0.0.1:8501/?run=ID"),
+    ("https://cams.example.org/heat/compare", "heat", "https://cams.example.org/heat/?run=ID"),
+    ("https://cams.example.org", "/heat/", "https://cams.example.org/heat/?run=ID"),
+    (None, "", "/?run=ID"),
+    ("", "heat", "/heat/?run=ID"),
+])
+def test_a_run_link_is_the_app_root_with_the_run_id(
+        page_url: str | None, base_path: str, link: str) -> None:
+    assert run_link("ID", page_url, base_path) == link
+
+
+def test_a_run_link_escapes_what_it_is_given() -> None:
+    assert run_link("a&b=c", "http://h/") == "http://h/?run=a%26b%3Dc"
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("Main entrance", "Main entrance"), ("**bold**", "\\*\\*bold\\*\\*"),
+    (":red[alarm]", "\\:red\\[alarm\\]"), ("[x](javascript:y)", "\\[x\\]\\(javascript\\:y\\)"),
+    ("two\nlines", "two lines"),
+])
+def test_names_are_shown_literally_in_markdown(text: str, shown: str) -> None:
+    assert plain(text) == shown
+
+
+def test_times_are_shown_in_the_viewers_zone() -> None:
+    moment = datetime(2026, 3, 2, 23, 30, tzinfo=timezone.utc)
+    assert created_text(moment, viewer_zone("Europe/Berlin")) == "03 Mar 2026, 00:30"
+    assert created_text(moment, viewer_zone(None)) == "02 Mar 2026, 23:30"
+    assert viewer_zone("Not/AZone") == timezone.utc
+
+
+def test_a_day_range_runs_from_midnight_to_midnight_in_the_viewers_zone() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    since, until = RunFilter("", date(2026, 3, 2), date(2026, 3, 3)).window(berlin)
+    assert since == datetime(2026, 3, 1, 23, tzinfo=timezone.utc)
+    assert until == datetime(2026, 3, 3, 23, tzinfo=timezone.utc)
+    assert RunFilter().window(berlin) == (None, None)
