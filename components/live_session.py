@@ -52,6 +52,7 @@ class LiveSnapshot:
     series: tuple[Mapping[str, Any], ...]  # counts per time bin (Heatmap.series.rows())
     frame_size: tuple[int, int] | None  # (width, height) of the camera's frames
     seconds_since_frame: float | None  # since the callback last got a frame
+    waiting_s: float | None  # since the camera was started, while no frame has come
     error: str | None  # why the newest frame was not analysed
 
 
@@ -78,6 +79,7 @@ class LiveSession:
         # Guarded by _view:
         self._latest_image: Image | None = None
         self._latest_at: float | None = None
+        self._waiting_since: float | None = None
         self._done_at: deque[float] = deque(maxlen=240)
         self._durations: deque[float] = deque(maxlen=30)
         self._view_numbers: dict[str, Any]
@@ -120,6 +122,12 @@ class LiveSession:
                 self._heatmap.reset()
             self._start_over()
 
+    def expect_frames(self) -> None:
+        """The camera was just started: until its first frame arrives, `waiting_s` in
+        the snapshots says for how long (a connection that never comes up)."""
+        with self._view:
+            self._waiting_since = self._monotonic()
+
     def snapshot(self) -> LiveSnapshot:
         with self._view:
             now = self._monotonic()
@@ -134,6 +142,7 @@ class LiveSession:
                 series=self._series,
                 frame_size=None if image is None else (image.shape[1], image.shape[0]),
                 seconds_since_frame=None if self._latest_at is None else now - self._latest_at,
+                waiting_s=None if self._waiting_since is None else now - self._waiting_since,
                 error=self._error)
 
     def latest_frame(self) -> Image | None:
@@ -206,6 +215,7 @@ class LiveSession:
                            stream_s=results.time_s)
             with self._view:
                 self._latest_image, self._latest_at = image, received_at
+                self._waiting_since = None
                 self._done_at.append(done_at)
                 self._durations.append(duration)
                 self._view_numbers = numbers
@@ -237,6 +247,7 @@ class LiveSession:
                        error: str | None = None) -> None:
         with self._view:
             self._latest_image, self._latest_at = image, received_at
+            self._waiting_since = None
             if error is not None:
                 self._error = error
 

@@ -11,7 +11,6 @@ snapshots without re-running the page.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -37,7 +36,14 @@ KEY = "live"
 SOURCE = "Webcam (live)"
 STALL_S = 5.0  # no frame for this long while playing: the connection has dropped
 CONNECT_S = 20.0  # no first frame after this long: the connection could not be made
-TRANSLATIONS = {
+CAMERA_HELP = """\
+Press **START** under the video box to turn on your camera. If the box shows an error:
+- **NotAllowedError**: the camera is blocked for this site. Allow it (the camera icon \
+in the address bar), then press START.
+- **NotFoundError**: no camera was found. Connect one, then press START.
+- **NotReadableError**: another app is using the camera. Close it, then press START.
+- **Media API not available**: open the page over https:// (or on localhost)."""
+TRANSLATIONS = {  # the messages the video box shows in its device picker
     "device_ask_permission": "Allow this page to use your camera (the browser asks above).",
     "device_access_denied": "Camera access was denied. Allow the camera for this site (the "
                             "camera icon in the address bar), then press START again.",
@@ -54,9 +60,9 @@ def main() -> None:
         state.session_id = new_session_id()
     if "live_session" not in state:
         state.live_session = LiveSession()
-    for name in ("live_region", "live_snapshot", "live_saved", "live_notice",
-                 "live_playing_since"):
+    for name in ("live_region", "live_snapshot", "live_saved", "live_notice"):
         state.setdefault(name, None)
+    state.setdefault("live_playing", False)
     session: LiveSession = state.live_session
 
     st.title("Live webcam")
@@ -89,10 +95,9 @@ def main() -> None:
         st.caption("Press START to send your camera's video, STOP to end. Changing a "
                    "setting or the region starts the heat and the counts over.")
     playing = bool(context.state.playing)
-    if not playing:
-        state.live_playing_since = None
-    elif state.live_playing_since is None:
-        state.live_playing_since = time.monotonic()
+    if playing and not state.live_playing:
+        session.expect_frames()
+    state.live_playing = playing
     with live_col, st.container(key=f"{KEY}_panel"):
         _live_panel(session, lambda: bool(context.state.playing))
 
@@ -141,18 +146,14 @@ def _status(snapshot: LiveSnapshot, playing: bool) -> None:
         st.warning(snapshot.error, icon=":material/warning:")
     if not playing:
         if snapshot.frames:
-            st.info("The camera is off. The numbers are kept: save them as a run, reset "
-                    "them, or press START to go on.", icon=":material/videocam_off:")
+            st.info("The camera is off (STOP was pressed, or the connection ended). The "
+                    "numbers are kept: save them as a run, reset them, or press START to "
+                    "go on.", icon=":material/videocam_off:")
         else:
-            st.info("Press **START** under the video box to turn on your camera. If the "
-                    "box says the camera is blocked or missing, allow the camera for this "
-                    "site in your browser (or connect one) and press START again.",
-                    icon=":material/videocam:")
+            st.info(CAMERA_HELP, icon=":material/videocam:")
         return
-    since = st.session_state.get("live_playing_since") or time.monotonic()
-    waited = time.monotonic() - since
-    age = snapshot.seconds_since_frame
-    if age is None or age > waited:  # no frame since START
+    waited, age = snapshot.waiting_s, snapshot.seconds_since_frame
+    if waited is not None:  # no frame since START
         if waited < CONNECT_S:
             st.info("Connecting to your camera…", icon=":material/hourglass_top:")
         else:
@@ -160,7 +161,7 @@ def _status(snapshot: LiveSnapshot, playing: bool) -> None:
                      "be made. Press STOP, then START. From another computer this page "
                      "may need a STUN or TURN server (see below).",
                      icon=":material/signal_disconnected:")
-    elif age > STALL_S:
+    elif age is not None and age > STALL_S:
         st.error(f"The video stopped {age:.0f} s ago: the connection dropped or the "
                  "camera was unplugged. Press STOP, then START. The numbers so far are "
                  "kept.", icon=":material/signal_disconnected:")

@@ -102,6 +102,26 @@ def test_playing_without_frames_yet_says_connecting(camera: CameraStub) -> None:
     assert any(i.value == "Connecting to your camera…" for i in at.info)
 
 
+def test_a_connection_that_never_brings_video_or_drops_says_what_to_do(
+        camera: CameraStub, frames) -> None:
+    at = open_live_page(camera)
+    wall = [1000.0]
+    at.session_state["live_session"] = LiveSession(monotonic=lambda: wall[0])
+    camera.playing = True
+    at.run()
+    wall[0] += 30
+    at.run()
+    assert at.error[0].value.startswith("No video has arrived in 30 s")
+
+    session(at).analyse(frames[0], 0.0)
+    at.run()
+    assert not at.error
+    wall[0] += 8
+    at.run()
+    assert at.error[0].value.startswith("The video stopped 8 s ago")
+    assert not at.exception
+
+
 def test_analysed_frames_show_in_the_cards(camera: CameraStub, frames) -> None:
     at = open_live_page(camera)
     stream(at, frames[:1])

@@ -173,6 +173,17 @@ def test_the_processing_rate_is_measured_and_falls_to_zero_when_frames_stop(
     assert snapshot.fps == 0.0 and snapshot.seconds_since_frame == pytest.approx(10)
 
 
+def test_after_start_the_wait_for_the_first_frame_is_measured(frames) -> None:
+    wall = [50.0]
+    session = live(monotonic=lambda: wall[0])
+    assert session.snapshot().waiting_s is None
+    session.expect_frames()
+    wall[0] = 62.0
+    assert session.snapshot().waiting_s == 12.0
+    session.analyse(frames[0], 0.0)
+    assert session.snapshot().waiting_s is None
+
+
 def test_latest_frame_is_a_copy_of_the_raw_camera_frame(frames) -> None:
     session = live()
     session.analyse(frames[0], 0.0)

@@ -34,29 +34,37 @@ def camera_y4m(vtest: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def camera_browser(app_url: str, camera_y4m: Path):
-    from playwright.sync_api import sync_playwright
+def launch(browser, *camera_args: str):
+    """Another Chromium with these camera flags, from the suite's one Playwright (a
+    second `sync_playwright()` cannot run beside it)."""
+    return browser.browser_type.launch(executable_path=str(CHROMIUM),
+                                       args=[*LAUNCH_ARGS, *camera_args])
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
-            *LAUNCH_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={camera_y4m}"])
-        yield browser
-        browser.close()
+
+@pytest.fixture(scope="module")
+def camera_browser(browser, camera_y4m: Path):
+    camera_browser = launch(browser, "--use-fake-ui-for-media-stream",
+                            "--use-fake-device-for-media-stream",
+                            f"--use-file-for-fake-video-capture={camera_y4m}")
+    yield camera_browser
+    camera_browser.close()
 
 
 @pytest.fixture
 def live_page(camera_browser, app_url: str) -> Iterator:
     context = camera_browser.new_context(viewport={"width": 1400, "height": 2400},
                                          permissions=["camera"], accept_downloads=True)
+    yield open_live_page(context, app_url)
+    context.close()
+
+
+def open_live_page(context, app_url: str):
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.goto(app_url)  # as a user would: the app, then its Live webcam page
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Live webcam").click()
     page.get_by_role("heading", name="Live webcam").wait_for(timeout=90_000)
-    yield page
-    context.close()
+    return page
 
 
 def cards(page) -> dict[str, float]:
@@ -136,3 +144,32 @@ def test_live_webcam_is_analysed_counted_saved_stopped_and_reset(
     page.screenshot(path=artifacts / "live-reset.png", full_page=True)
     assert zero == {"In": 0, "Out": 0, "Inside now": 0, "Tracks": 0, "Frames/s": 0,
                     "Frames": 0}
+
+
+@pytest.mark.parametrize(("name", "camera_args", "permissions", "browser_error"), [
+    pytest.param("denied", ["--use-fake-device-for-media-stream"], [], "NotAllowedError",
+                 id="the user denies the camera"),
+    pytest.param("missing", [], ["camera"], "NotFoundError", id="there is no camera"),
+])
+def test_a_camera_that_cannot_be_opened_is_explained_and_the_app_keeps_working(
+        browser, app_url: str, artifacts: Path, name: str, camera_args: list[str],
+        permissions: list[str], browser_error: str) -> None:
+    no_camera_browser = launch(browser, *camera_args)
+    try:
+        context = no_camera_browser.new_context(viewport={"width": 1400, "height": 1200},
+                                                permissions=permissions)
+        page = open_live_page(context, app_url)
+        camera = page.frame_locator("iframe[title*=webrtc]")
+        camera.get_by_role("button", name=re.compile("start", re.I)).click()
+        camera.get_by_text(browser_error).wait_for()  # the video box's own message
+        help_box = page.get_by_test_id("stAlertContentInfo").filter(has_text=browser_error)
+        help_box.wait_for()  # ...and what it means, on the page
+        page.screenshot(path=artifacts / f"live-camera-{name}.png")
+
+        page.get_by_role("button", name="Reset", exact=True).click()
+        page.get_by_role("button", name="Take snapshot").click()
+        page.get_by_text("No camera frame yet: press START").wait_for()
+        assert page.get_by_test_id("stException").count() == 0
+        assert cards(page)["Frames"] == 0
+    finally:
+        no_camera_browser.close()
