@@ -1,0 +1,97 @@
+"""When the computer cannot keep up, frames are dropped, not queued.
+
+The session's callback runs behind streamlit-webrtc's real asynchronous track (the one
+`webrtc_streamer(async_processing=True)` builds), fed by a 30 fps camera made of real
+footage, with an analysis slowed to ~7 frames/s: the video keeps flowing at the
+camera's rate, the analysis takes the newest frame each time, nothing piles up, and
+the session's time still covers the whole stream."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+from aiortc import MediaStreamTrack
+from streamlit_webrtc.models import CallbackAttachableProcessor
+from streamlit_webrtc.process import AsyncVideoProcessTrack
+
+from components.live_session import LiveSession
+from heatmap_core import Heatmap
+
+CAMERA_FPS = 30
+ANALYSIS_S = 0.15  # a model slower than the camera
+STREAM_S = 3.0
+
+
+class FootageCamera(MediaStreamTrack):
+    """A browser camera: real frames at 30 fps with 90 kHz RTP timestamps."""
+
+    kind = "video"
+
+    def __init__(self, frames: list[np.ndarray]) -> None:
+        super().__init__()
+        self.frames = frames
+        self.sent = 0
+        self.started = time.monotonic()
+
+    async def recv(self) -> av.VideoFrame:
+        due = self.started + self.sent / CAMERA_FPS
+        await asyncio.sleep(max(0.0, due - time.monotonic()))
+        frame = av.VideoFrame.from_ndarray(self.frames[self.sent % len(self.frames)],
+                                           format="bgr24")
+        frame.pts, frame.time_base = 77_000 + self.sent * 3000, Fraction(1, 90_000)
+        self.sent += 1
+        return frame
+
+
+def slow_motion_heatmap() -> Heatmap:
+    heatmap = Heatmap(model="motion", region=[(0, 180), (480, 180)], verbose=False)
+    analyse = heatmap.process
+
+    def slowly(frame, time_s=None):
+        time.sleep(ANALYSIS_S)
+        return analyse(frame, time_s)
+
+    heatmap.process = slowly  # type: ignore[method-assign]
+    return heatmap
+
+
+def test_a_slow_analysis_drops_frames_and_the_video_stays_live(vtest: Path) -> None:
+    video = cv2.VideoCapture(str(vtest))
+    frames = [video.read()[1] for _ in range(60)]
+    video.release()
+    session = LiveSession()
+    session.configure("slow", slow_motion_heatmap)
+    camera = FootageCamera(frames)
+    track = AsyncVideoProcessTrack(camera, CallbackAttachableProcessor(
+        session.process, None, None))
+    backlog: list[int] = []
+
+    async def watch() -> int:
+        shown = 0
+        while time.monotonic() - camera.started < STREAM_S:
+            await track.recv()  # what goes back to the browser
+            shown += 1
+            backlog.append(track._in_queue.qsize())
+        return shown
+
+    shown = asyncio.run(watch())
+    time.sleep(2 * ANALYSIS_S)  # let the last analysis finish
+    snapshot = session.snapshot()
+    track.stop()
+
+    assert shown >= 0.6 * CAMERA_FPS * STREAM_S  # the video kept the camera's pace
+    assert 3 <= snapshot.frames <= STREAM_S / ANALYSIS_S + 1  # the newest frames only
+    assert snapshot.frames < shown / 2  # so most frames were dropped...
+    # ...not queued: what waits is what arrived during one analysis (a queue would
+    # hold every frame not yet analysed, dozens by now).
+    frames_per_analysis = snapshot.ms_per_frame / 1000 * CAMERA_FPS
+    assert max(backlog) <= 2 * frames_per_analysis + 2
+    assert snapshot.fps < CAMERA_FPS / 2
+    # Heat is weighted by the frames' real times: the analysed frames span the stream.
+    assert snapshot.stream_s > 0.6 * STREAM_S
