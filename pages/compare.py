@@ -73,7 +73,10 @@ def main() -> None:
                "(seconds from the start of each video or session) and the count axis.")
 
 def _choice_label(record: RunRecord, zone: tzinfo) -> str:
-    return f"{record.name} · {created_text(record.created, zone)}"
+    """Enough to tell apart two runs of one video: when, what it counted, if partial."""
+    partial = " · partial" if record.partial else ""
+    return (f"{record.name} · {created_text(record.created, zone)} · In {record.in_count} "
+            f"· Out {record.out_count}{partial}")
 
 
 def _compared(store: RunStore, record: RunRecord, label: str) -> ComparedRun:
