@@ -134,13 +134,22 @@ def test_live_webcam_is_analysed_counted_saved_stopped_and_reset(
     events = Path(download.value.path()).read_text().splitlines()
     assert events[0] == "frame,time_s,track_id,class,direction,region"
     assert len(events) - 1 >= 2
+    link = page.get_by_text(re.compile(r"/\?run=[\w-]+")).first.inner_text().strip()
+    shared = page.context.new_page()  # the run's link, as someone else would open it
+    shared.goto(link)
+    shared.get_by_role("heading", name="Pavement webcam").wait_for(timeout=60_000)
+    shared.get_by_test_id("stMetric").first.wait_for()
+    shared.screenshot(path=artifacts / "live-saved-run.png", full_page=True)
+    shared.close()
 
     camera.get_by_role("button", name=re.compile("stop", re.I)).click()
     page.get_by_text("The camera is off").wait_for()
     page.get_by_role("button", name="Reset", exact=True).click()
     zero = wait_for_cards(page, lambda c: not any(c.values()), timeout_s=10)
     page.get_by_text("Nothing counted yet").wait_for()
-    assert page.locator(".st-key-live_panel .js-plotly-plot").count() == 1
+    page.wait_for_function(  # one chart, once the page's rerun has replaced the old one
+        "() => document.querySelectorAll('.st-key-live_panel .js-plotly-plot').length === 1",
+        timeout=10_000)
     page.screenshot(path=artifacts / "live-reset.png", full_page=True)
     assert zero == {"In": 0, "Out": 0, "Inside now": 0, "Tracks": 0, "Frames/s": 0,
                     "Frames": 0}
