@@ -56,8 +56,9 @@ def saved_run_notice(saved: RunRecord | None, save_error: str | None, key: str) 
     with st.container(border=True, key=f"{key}_saved"):
         partial_note = " (partial)" if saved.partial else ""
         text_col, open_col = st.columns([5, 1], vertical_alignment="center")
-        text_col.markdown(f":material/bookmark_added: Saved as run **{plain(saved.name)}**"
-                          f"{partial_note}. Anyone with the link can open its dashboard.")
-        open_col.page_link(RUN_PAGE, label="Open", icon=":material/open_in_new:",
-                           query_params={RUN_PARAM: saved.id})
+        # No icons: a browser counts each as an image (role img), and the heatmap should
+        # stay the first image of the result.
+        text_col.markdown(f"Saved as run **{plain(saved.name)}**{partial_note}. Anyone "
+                          "with the link can open its dashboard.")
+        open_col.page_link(RUN_PAGE, label="Open", query_params={RUN_PARAM: saved.id})
         copy_link(current_run_link(saved.id))

@@ -81,7 +81,7 @@ def test_a_finished_analysis_is_saved_as_a_run_with_its_link(
     assert (run.name, run.kind, run.status, run.in_count) == (
         "Front door.mp4", "upload", "complete", 3)
     assert {m.label: int(m.value) for m in at.metric}["In"] == run.in_count
-    assert saved_notice(at) == (":material/bookmark_added: Saved as run **Front door\\.mp4**. "
+    assert saved_notice(at) == ("Saved as run **Front door\\.mp4**. "
                                 "Anyone with the link can open its dashboard.")
     (open_link,) = [p for p in at.get("page_link") if p.proto.label == "Open"]
     assert (open_link.proto.page, open_link.proto.query_string) == ("run", f"run={run.id}")
