@@ -15,8 +15,7 @@ from components.run_links import RUN_PAGE, RUN_PARAM, copy_link, current_run_lin
 from components.settings import AnalysisSettings
 from heatmap_core import Region
 from run_store import RunRecord, RunStore
-
-MAX_NAME = 200  # run_store refuses longer names
+from run_store.store import MAX_NAME_LENGTH
 
 
 def run_settings(settings: AnalysisSettings, regions: Sequence[Region]) -> dict[str, Any]:
@@ -34,7 +33,7 @@ def run_settings(settings: AnalysisSettings, regions: Sequence[Region]) -> dict[
 def run_name(label: str) -> str | None:
     """A run's name from the video's label (the file name the user gave), or None (the
     store then names it after the video) when nothing usable is left."""
-    name = label.replace("\x00", "").strip()[:MAX_NAME]
+    name = label.replace("\x00", "").strip()[:MAX_NAME_LENGTH]
     return name or None
 
 
