@@ -1,4 +1,6 @@
-"""The dashboard's entry: `streamlit run app.py`. A router only; each page is a file."""
+"""The dashboard's entry: `streamlit run app.py`. A router only; each page is a file in
+app_pages/ (not pages/: Streamlit 1.67 would serve a folder named pages/ on its own,
+without this router, to a direct link such as /runs on a freshly started server)."""
 
 from __future__ import annotations
 
@@ -12,12 +14,12 @@ st.set_page_config(page_title="Video heatmap", page_icon=page_icon(), layout="wi
 # dashboard (a hidden page, also at /run?run=<id>) instead of the upload page.
 run_link_opened = RUN_PARAM in st.query_params
 page = st.navigation([
-    st.Page("pages/upload.py", title="Analyse a video", icon=":material/upload_file:",
+    st.Page("app_pages/upload.py", title="Analyse a video", icon=":material/upload_file:",
             default=not run_link_opened),
-    st.Page("pages/live.py", title="Live webcam", icon=":material/videocam:"),
-    st.Page("pages/runs.py", title="Saved runs", icon=":material/history:"),
-    st.Page("pages/compare.py", title="Compare runs", icon=":material/compare:"),
-    st.Page("pages/run.py", title="Run dashboard", icon=":material/dashboard:",
+    st.Page("app_pages/live.py", title="Live webcam", icon=":material/videocam:"),
+    st.Page("app_pages/runs.py", title="Saved runs", icon=":material/history:"),
+    st.Page("app_pages/compare.py", title="Compare runs", icon=":material/compare:"),
+    st.Page("app_pages/run.py", title="Run dashboard", icon=":material/dashboard:",
             url_path="run", visibility="hidden", default=run_link_opened),
 ])
 page.run()

@@ -11,9 +11,9 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-RUN_PAGE = "pages/run.py"
-RUNS_PAGE = "pages/runs.py"
-COMPARE_PAGE = "pages/compare.py"
+RUN_PAGE = "app_pages/run.py"
+RUNS_PAGE = "app_pages/runs.py"
+COMPARE_PAGE = "app_pages/compare.py"
 RUN_PARAM = "run"
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 

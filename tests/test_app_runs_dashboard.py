@@ -118,7 +118,7 @@ def test_a_live_session_has_no_video_but_everything_else(store: RunStore,
 def test_the_dashboard_also_opens_at_the_run_pages_own_address(
         store: RunStore, analyses: dict[str, Path]) -> None:
     run = store.save_run(analyses["complete"], name="Main entrance", settings=SETTINGS)
-    at = open_link(run.id, page="pages/run.py")  # /run?run=<id>, as links in the app go
+    at = open_link(run.id, page="app_pages/run.py")  # /run?run=<id>, as links in the app go
     assert at.title[0].value == "Main entrance"
 
 

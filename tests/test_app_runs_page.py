@@ -65,7 +65,7 @@ def three_runs(data_dir: Path, folders: Folders) -> list[RunRecord]:
 
 def open_runs_page() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.switch_page("pages/runs.py").run()
+    at.switch_page("app_pages/runs.py").run()
     assert not at.exception
     return at
 

@@ -55,7 +55,7 @@ def frames(vtest: Path) -> list[np.ndarray]:
 def open_live_page(camera: CameraStub) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.run()
-    at.switch_page("pages/live.py").run()
+    at.switch_page("app_pages/live.py").run()
     at.sidebar.selectbox(key="live_model").set_value("motion").run()
     return at
 

@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -47,20 +48,18 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path,
     raise RuntimeError(f"streamlit did not answer within {timeout} s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run app.py` on a free port, with its own data dir; stopped at the end."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    data_dir = tmp_path_factory.mktemp("data")
+@contextmanager
+def serve_app(data_dir: Path, **env: str) -> Iterator[str]:
+    """`streamlit run app.py` on a free port with its own data dir (and `env`); its URL."""
     log = data_dir / "streamlit.log"
     port = _free_port()
-    env = dict(os.environ, HEATMAP_DATA_DIR=str(data_dir))
+    environment = dict(os.environ, HEATMAP_DATA_DIR=str(data_dir), **env)
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=REPO, env=environment, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_healthy(url, process, log)
@@ -72,6 +71,15 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app served for the whole session; stopped at the end."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    with serve_app(tmp_path_factory.mktemp("data")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

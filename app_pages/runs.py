@@ -34,7 +34,7 @@ def main() -> None:
         st.info("No saved run matches this filter." if filtered else
                 "No saved runs yet: every analysis you run is saved here.",
                 icon=":material/search_off:" if filtered else ":material/history:")
-        st.page_link("pages/upload.py", label="Analyse a video", icon=":material/upload_file:")
+        st.page_link("app_pages/upload.py", label="Analyse a video", icon=":material/upload_file:")
         return
     shown = runs[:PAGE_SIZE]
     st.caption(f"The {PAGE_SIZE} newest matching runs: narrow the filter to find older ones."
