@@ -28,7 +28,8 @@ from components.result_view import show_result
 from components.run_saving import run_settings, saved_run_notice
 from components.runs_store import shared_run_store
 from components.settings import AnalysisSettings, sidebar_settings
-from components.storage import new_run_dir, new_session_id
+from components.storage import new_run_dir
+from components.session_files import current_session
 from heatmap_core import Heatmap, Region
 from run_store import IncompleteRun, RunRecord
 
@@ -56,8 +57,7 @@ TRANSLATIONS = {  # the messages the video box shows in its device picker
 
 def main() -> None:
     state = st.session_state
-    if "session_id" not in state:
-        state.session_id = new_session_id()
+    current_session()  # this tab's files: removed when the session ends
     if "live_session" not in state:
         state.live_session = LiveSession()
     for name in ("live_region", "live_snapshot", "live_saved", "live_notice"):

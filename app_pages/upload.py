@@ -11,14 +11,16 @@ from pathlib import Path
 import cv2
 import streamlit as st
 
-from components.analysis_job import AnalysisJob, max_analyses, slots_from_env
+from components.analysis_job import AnalysisJob
+from components.analysis_queue import max_analyses, queue_from_env
 from components.models import heatmap_model
 from components.region_editor import region_editor
 from components.result_view import show_result
 from components.run_saving import saved_run_notice, upload_saver
 from components.runs_store import shared_run_store
 from components.settings import AnalysisSettings, sidebar_settings
-from components.storage import new_run_dir, new_session_id, session_dir
+from components.storage import new_run_dir, session_dir
+from components.session_files import current_session
 from components.video_source import (
     VIDEO_TYPES,
     VideoSource,
@@ -31,13 +33,12 @@ from heatmap_core import Heatmap, ModelLoadError, Progress, Region, VideoError
 KEY = "upload"
 _TYPES_TEXT = "MP4, AVI, MOV, MKV or WebM"
 
-analysis_slots = st.cache_resource(slots_from_env)  # one semaphore per server process
+analysis_queue = st.cache_resource(queue_from_env)  # one line of analyses per server process
 
 
 def main() -> None:
     state = st.session_state
-    if "session_id" not in state:
-        state.session_id = new_session_id()
+    current_session()  # this tab's files: removed when the session ends
     for name in ("upload_video", "upload_file_id", "upload_video_error", "upload_job",
                  "upload_result", "upload_notice", "upload_saved", "upload_save_error"):
         state.setdefault(name, None)
@@ -148,16 +149,19 @@ def _start(video: VideoSource, region: Region | None, settings: AnalysisSettings
     state.upload_saved = state.upload_save_error = None
     assert settings.model is not None
     try:
-        heatmap = Heatmap(model=heatmap_model(settings.model), region=region,
-                          **settings.heatmap_options())
+        with st.spinner("Preparing the model (a new engine is converted once, which takes "
+                        "a few seconds)…"):
+            heatmap = Heatmap(model=heatmap_model(settings.model), region=region,
+                              **settings.heatmap_options())
     except (ValueError, ModelLoadError) as error:
         state.upload_notice = f"Cannot start: {error}. Change the settings and press Run again."
         return
     heatmap.model_name = settings.model.name  # not the prototype's type name
     save = upload_saver(shared_run_store(), settings, [region] if region else [], video.label)
-    job = AnalysisJob(video.path, heatmap, new_run_dir(state.session_id), analysis_slots(),
+    job = AnalysisJob(video.path, heatmap, new_run_dir(state.session_id), analysis_queue(),
                       stride=settings.stride, save=save)
     state.upload_job = job.start()
+    current_session().track(job)  # a closed tab stops it (its partial result is saved)
 
 
 def _collect_finished_job() -> None:
@@ -187,8 +191,10 @@ def _progress_panel() -> None:
     if not snapshot.active:
         st.rerun()  # the whole page shows the result
     if snapshot.status == "queued":
-        st.info(f"Queued: this server runs {max_analyses()} analyses at a time. Yours "
-                "starts as soon as one finishes.", icon=":material/hourglass_top:")
+        ahead = snapshot.ahead
+        line = "yours is next" if not ahead else f"{ahead} ahead of yours"
+        st.info(f"Queued, {line}: this server runs {max_analyses()} analyses at a time, and "
+                "yours starts as soon as one finishes.", icon=":material/hourglass_top:")
     else:
         progress = snapshot.progress
         st.progress((progress.fraction or 0.0) if progress else 0.0,

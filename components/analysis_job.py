@@ -4,8 +4,8 @@ The page keeps the job in `st.session_state`, reads `snapshot()` to show progres
 calls `stop()` for the Stop button. The thread never touches Streamlit: it only runs
 `heatmap_core.analyse_video` and records what happens under a lock.
 
-A process-wide semaphore caps how many analyses run at once; a job waits "queued"
-for a free slot, and can be stopped while it waits.
+A process-wide `AnalysisQueue` caps how many analyses run at once; a job waits
+"queued", knowing how many are ahead of it, and can be stopped while it waits.
 
 A job given `save` keeps its result (complete or stopped) as a saved run from the
 thread itself, so the run is saved even when the browser tab was closed meanwhile.
@@ -14,7 +14,6 @@ thread itself, so the run is saved even when the browser tab was closed meanwhil
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from heatmap_core import Heatmap, Progress, RunSummary, VideoError, analyse_video
+from components.analysis_queue import AnalysisQueue
 from run_store import RunRecord
 
 _log = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ class JobState:
     error: str | None = None
     saved: RunRecord | None = None  # the run the result was saved as
     save_error: str | None = None  # why it could not be saved (the result still stands)
+    ahead: int = 0  # while queued: analyses that start before this one
 
     @property
     def active(self) -> bool:
@@ -46,17 +47,18 @@ class AnalysisJob:
     """Analyse `source` with `heatmap` into `output_dir`, in a thread. Thread-safe."""
 
     def __init__(self, source: Path, heatmap: Heatmap, output_dir: Path,
-                 slots: threading.Semaphore, *, stride: int = 1,
+                 queue: AnalysisQueue, *, stride: int = 1,
                  save: Callable[[Path], RunRecord] | None = None) -> None:
         self.source = source
         self.output_dir = output_dir
         self._heatmap = heatmap
-        self._slots = slots
+        self._queue = queue
+        self._ticket = queue.join()
         self._stride = stride
         self._save = save
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._state = JobState("queued")
+        self._state = JobState("queued", ahead=queue.ahead(self._ticket))
         self._thread = threading.Thread(target=self._run, name=f"analysis-{output_dir.name}",
                                         daemon=True)
 
@@ -87,10 +89,12 @@ class AnalysisJob:
         self._set(JobState("running", progress))
 
     def _run(self) -> None:
-        while not self._slots.acquire(timeout=0.2):
+        while not self._queue.wait_turn(self._ticket, timeout=0.2):
             if self._stop.is_set():
+                self._queue.leave(self._ticket)
                 self._set(JobState("cancelled"))
                 return
+            self._set(JobState("queued", ahead=self._queue.ahead(self._ticket)))
         try:
             self._set(JobState("running"))
             summary = analyse_video(self.source, self._heatmap, self.output_dir,
@@ -104,7 +108,7 @@ class AnalysisJob:
             self._set(JobState("failed", error=f"unexpected error ({type(error).__name__})"))
             return
         finally:
-            self._slots.release()
+            self._queue.leave(self._ticket)
         saved, save_error = self._keep()
         self._set(JobState("finished", self.snapshot().progress, summary, saved=saved,
                            save_error=save_error))
@@ -119,15 +123,3 @@ class AnalysisJob:
         except Exception as error:  # a database down must not lose the result view
             _log.exception("saving the analysis in %s as a run failed", self.output_dir)
             return None, type(error).__name__
-
-
-def slots_from_env() -> threading.BoundedSemaphore:
-    """A semaphore sized by $HEATMAP_MAX_ANALYSES (default 2); create one per process."""
-    return threading.BoundedSemaphore(max_analyses())
-
-
-def max_analyses() -> int:
-    try:
-        return max(1, int(os.environ.get("HEATMAP_MAX_ANALYSES", "2")))
-    except ValueError:
-        return 2

@@ -89,7 +89,10 @@ def _layout(figure: go.Figure, title: str, y_title: str, empty: bool,
             time_axis: bool = True) -> go.Figure:
     figure.update_layout(title_text=title, legend_title_text="", hovermode="x unified",
                          margin={"t": 48, "b": 8, "l": 8, "r": 8}, height=340)
-    figure.update_yaxes(title_text=y_title, rangemode="tozero", tickformat="d")
+    most = max((max(trace.y, default=0) for trace in figure.data if trace.y is not None),
+               default=0)
+    figure.update_yaxes(title_text=y_title, rangemode="tozero", tickformat="d",
+                        dtick=1 if most <= 8 else None)  # no repeated ticks on small counts
     if time_axis:
         figure.update_xaxes(title_text="time in the video (s)", rangemode="tozero")
     if empty:

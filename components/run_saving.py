@@ -26,7 +26,7 @@ def run_settings(settings: AnalysisSettings, regions: Sequence[Region]) -> dict[
         "regions": [dict(region.to_dict(), kind=region.kind) for region in regions],
         "colormap": settings.colormap, "conf": settings.conf, "iou": settings.iou,
         "tracker": settings.tracker, "decay_s": settings.decay_s,
-        "opacity": settings.opacity, "stride": settings.stride,
+        "opacity": settings.opacity, "stride": settings.stride, "engine": settings.engine,
     }
 
 

@@ -80,3 +80,10 @@ def test_default_bin_gives_a_dozen_bars_or_more(duration_s: float, bin_s: int) -
                                                 (3600, "1 h"), (90, "90 s")])
 def test_duration_labels(seconds: float, label: str) -> None:
     assert charts.duration_label(seconds) == label
+
+
+def test_small_counts_get_one_tick_per_whole_number() -> None:
+    small = charts.cumulative_figure(events((2.0, "IN", "object"), (3.0, "OUT", "object")), 10.0)
+    assert small.layout.yaxis.dtick == 1
+    many = events(*[(i * 0.1, "IN", "person") for i in range(40)])
+    assert charts.cumulative_figure(many, 10.0).layout.yaxis.dtick is None

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from components.analysis_job import AnalysisJob, JobState, max_analyses
+from components.analysis_job import AnalysisJob, JobState
+from components.analysis_queue import AnalysisQueue, max_analyses
 from heatmap_core import Heatmap, Mover, Scene
 
 LINE = [(0, 120), (320, 120)]
@@ -39,7 +39,7 @@ def run_to_end(job: AnalysisJob, timeout: float = 60) -> JobState:
 def test_a_job_analyses_the_whole_video_into_its_folder(crossing_video: Path,
                                                         tmp_path: Path) -> None:
     job = AnalysisJob(crossing_video, Heatmap(model="motion", region=LINE, verbose=False),
-                      tmp_path, threading.BoundedSemaphore(1)).start()
+                      tmp_path, AnalysisQueue(1)).start()
     state = run_to_end(job)
     assert state.status == "finished" and not state.active
     assert state.summary.in_count == 2 and not state.summary.partial
@@ -50,7 +50,7 @@ def test_a_job_analyses_the_whole_video_into_its_folder(crossing_video: Path,
 def test_stopping_keeps_what_was_done_as_a_partial_result(long_video: Path,
                                                           tmp_path: Path) -> None:
     job = AnalysisJob(long_video, Heatmap(model="motion", verbose=False), tmp_path,
-                      threading.BoundedSemaphore(1)).start()
+                      AnalysisQueue(1)).start()
     while (job.snapshot().progress is None or job.snapshot().progress.frames_done < 5):
         time.sleep(0.01)
     job.stop()
@@ -63,12 +63,13 @@ def test_stopping_keeps_what_was_done_as_a_partial_result(long_video: Path,
 
 def test_a_job_waits_queued_for_a_free_slot_and_can_be_cancelled_while_waiting(
         crossing_video: Path, tmp_path: Path) -> None:
-    slots = threading.BoundedSemaphore(1)
-    slots.acquire()  # another analysis holds the only slot
+    queue = AnalysisQueue(1)
+    other = queue.join()
+    assert queue.wait_turn(other, 0)  # another analysis holds the only slot
     job = AnalysisJob(crossing_video, Heatmap(model="motion", verbose=False), tmp_path,
-                      slots).start()
+                      queue).start()
     time.sleep(0.5)
-    assert job.snapshot().status == "queued"
+    assert job.snapshot().status == "queued" and job.snapshot().ahead == 0
     job.stop()
     assert run_to_end(job, 5).status == "cancelled"
     assert list(tmp_path.iterdir()) == []
@@ -76,21 +77,40 @@ def test_a_job_waits_queued_for_a_free_slot_and_can_be_cancelled_while_waiting(
 
 def test_a_queued_job_starts_when_the_slot_frees(crossing_video: Path,
                                                  tmp_path: Path) -> None:
-    slots = threading.BoundedSemaphore(1)
-    slots.acquire()
+    queue = AnalysisQueue(1)
+    other = queue.join()
+    queue.wait_turn(other, 0)
     job = AnalysisJob(crossing_video, Heatmap(model="motion", verbose=False), tmp_path,
-                      slots).start()
+                      queue).start()
     time.sleep(0.3)
-    slots.release()
+    queue.leave(other)
     assert run_to_end(job).status == "finished"
-    assert slots.acquire(blocking=False)  # and the job gave its slot back
+    assert queue.running == 0  # and the job gave its slot back
+
+
+def test_queued_jobs_know_how_many_are_ahead_and_start_in_arrival_order(
+        crossing_video: Path, tmp_path: Path) -> None:
+    queue = AnalysisQueue(1)
+    other = queue.join()
+    queue.wait_turn(other, 0)
+    jobs = [AnalysisJob(crossing_video, Heatmap(model="motion", verbose=False),
+                        tmp_path / str(i), queue).start() for i in range(3)]
+    time.sleep(0.6)
+    assert [j.snapshot().ahead for j in jobs] == [0, 1, 2]
+    jobs[1].stop()  # one leaves the line: the last moves up
+    run_to_end(jobs[1], 5)
+    time.sleep(0.6)
+    assert jobs[2].snapshot().ahead == 1
+    queue.leave(other)
+    first = run_to_end(jobs[0])
+    assert first.status == "finished" and run_to_end(jobs[2]).status == "finished"
 
 
 def test_an_unreadable_video_fails_with_the_reason(tmp_path: Path) -> None:
     not_video = tmp_path / "notes.mp4"
     not_video.write_text("just text")
     job = AnalysisJob(not_video, Heatmap(model="motion", verbose=False), tmp_path / "out",
-                      threading.BoundedSemaphore(1)).start()
+                      AnalysisQueue(1)).start()
     state = run_to_end(job)
     assert state.status == "failed" and "not a video" in state.error
 

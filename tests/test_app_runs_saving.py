@@ -4,7 +4,6 @@ the result still shows. Also the pure helpers: links, names, words, day filters.
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.analysis_job import AnalysisJob
+from components.analysis_queue import AnalysisQueue
 from components.models import ModelSpec
 from components.run_format import created_text, plain, viewer_zone
 from components.run_links import run_link
@@ -97,7 +97,7 @@ def test_the_run_keeps_the_settings_it_was_made_with(data_dir: Path,
     assert run.settings["colormap"] == "inferno"
     assert [r["kind"] for r in run.settings["regions"]] == ["line"]
     assert set(run.settings) == {"model", "classes", "regions", "colormap", "conf", "iou",
-                                 "tracker", "decay_s", "opacity", "stride"}
+                                 "tracker", "decay_s", "opacity", "stride", "engine"}
 
 
 def test_a_stopped_analysis_is_saved_as_partial(data_dir: Path, long_mp4: bytes) -> None:
@@ -131,7 +131,7 @@ def test_the_job_saves_its_result_before_it_says_finished(tmp_path: Path) -> Non
         return RunStore(None, tmp_path / "data").save_run(folder, settings={})
 
     job = AnalysisJob(video, Heatmap(model="motion", region=LINE, verbose=False),
-                      tmp_path / "out", threading.BoundedSemaphore(1), save=save).start()
+                      tmp_path / "out", AnalysisQueue(1), save=save).start()
     job.join(60)
     state = job.snapshot()
     assert state.status == "finished" and folders == [tmp_path / "out"]
@@ -144,7 +144,7 @@ def test_a_save_that_fails_leaves_the_result_finished(tmp_path: Path) -> None:
         raise OSError("disk full")
 
     job = AnalysisJob(street_video(tmp_path), Heatmap(model="motion", verbose=False),
-                      tmp_path / "out", threading.BoundedSemaphore(1), save=save).start()
+                      tmp_path / "out", AnalysisQueue(1), save=save).start()
     job.join(60)
     state = job.snapshot()
     assert (state.status, state.saved, state.save_error) == ("finished", None, "OSError")
@@ -161,7 +161,7 @@ def test_a_failed_analysis_is_not_saved(tmp_path: Path) -> None:
         return RunStore(None, tmp_path / "data").save_run(folder, settings={})
 
     job = AnalysisJob(not_a_video, Heatmap(model="motion", verbose=False), tmp_path / "out",
-                      threading.BoundedSemaphore(1), save=save).start()
+                      AnalysisQueue(1), save=save).start()
     job.join(60)
     assert job.snapshot().status == "failed" and saves == []
 
@@ -173,14 +173,14 @@ MOTION = ModelSpec("motion", "Motion detector", "you chose it", ("object",), "mo
 
 def test_run_settings_are_plain_json_of_the_sidebar_and_the_regions() -> None:
     settings = AnalysisSettings(MOTION, None, "jet", ("object",), 0.3, 0.6,
-                                "botsort.yaml", 0.4, 30.0, 2)
+                                "botsort.yaml", 0.4, 30.0, 2, "openvino")
     zone = Region(((0, 0), (100, 0), (100, 50)), name="door", in_direction="down")
     assert run_settings(settings, [zone]) == {
         "model": "motion", "classes": ["object"],
         "regions": [{"name": "door", "points": [[0.0, 0.0], [100.0, 0.0], [100.0, 50.0]],
                      "in_direction": "down", "kind": "zone"}],
         "colormap": "jet", "conf": 0.3, "iou": 0.6, "tracker": "botsort.yaml",
-        "decay_s": 30.0, "opacity": 0.4, "stride": 2}
+        "decay_s": 30.0, "opacity": 0.4, "stride": 2, "engine": "openvino"}
 
 
 @pytest.mark.parametrize(("label", "name"), [

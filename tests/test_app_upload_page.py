@@ -104,13 +104,13 @@ def test_every_sidebar_setting_has_a_sensible_default_and_a_help_tooltip(app: Ap
                *sidebar.number_input]
     assert {w.label for w in widgets} >= {
         "Model", "Classes", "Colormap", "Heatmap opacity", "Heat half-life (s)",
-        "Confidence", "IoU", "Tracker", "Analyse every n-th frame"}
+        "Confidence", "IoU", "Tracker", "Faster: analyse every n-th frame", "Engine"}
     assert all(w.help for w in widgets), [w.label for w in widgets if not w.help]
     defaults = {w.label: w.value for w in widgets}
     assert defaults["Colormap"] == "inferno" and defaults["Classes"] == []
     assert (defaults["Confidence"], defaults["IoU"], defaults["Heatmap opacity"]) == (
         0.25, 0.7, 0.5)
-    assert defaults["Tracker"] == "bytetrack.yaml"
+    assert defaults["Tracker"] == "bytetrack.yaml" and defaults["Engine"] == "pytorch"
     assert sidebar.selectbox(key="upload_colormap").options == list(COLORMAPS)
     assert len(COLORMAPS) == 22
 
@@ -138,6 +138,21 @@ def test_uploaded_yolo_weights_offer_the_models_classes_and_run(
     summary = only_summary(data_dir)
     assert summary["classes"] == ["person", "car"] and summary["frames"] == 70
     assert summary["model"] == "best.pt"
+
+
+def test_a_faster_engine_converts_the_uploaded_weights_and_runs(
+        app: AppTest, yolo_weights: Path, crossing_mp4: bytes, data_dir: Path,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEATMAP_CACHE_DIR", str(tmp_path / "cache"))
+    app.sidebar.selectbox(key="upload_model").set_value("uploaded").run()
+    app.sidebar.file_uploader(key="upload_weights").set_value(
+        ("best.pt", yolo_weights.read_bytes(), "application/octet-stream")).run()
+    app.sidebar.selectbox(key="upload_engine").set_value("openvino").run()
+    upload(app, "crossing.mp4", crossing_mp4)
+    run_button(app).click().run()
+    wait_for_result(app, timeout=180)
+    assert only_summary(data_dir)["frames"] == 70
+    assert list((tmp_path / "cache" / "exports").glob("*-openvino-640"))
 
 
 def test_weights_that_cannot_load_are_an_error_and_nothing_can_run(
@@ -257,21 +272,22 @@ def test_when_the_server_is_full_a_run_waits_queued_then_starts(
         app: AppTest, crossing_mp4: bytes) -> None:
     import streamlit as st
 
-    from components.analysis_job import slots_from_env
+    from components.analysis_queue import queue_from_env
 
-    slots = st.cache_resource(slots_from_env)()  # the page's process-wide semaphore
-    held = 0
-    while slots.acquire(blocking=False):  # other sessions take every slot
-        held += 1
+    queue = st.cache_resource(queue_from_env)()  # the page's process-wide line
+    others = [queue.join() for _ in range(queue.size + 1)]  # every slot, and one waiting
+    for ticket in others[:-1]:
+        assert queue.wait_turn(ticket, 0)
     try:
         upload(app, "crossing.mp4", crossing_mp4)
         run_button(app).click().run()
         time.sleep(0.5)
         app.run()
-        assert any(i.value.startswith("Queued: this server runs") for i in app.info)
+        assert any(i.value.startswith("Queued, 1 ahead of yours: this server runs")
+                   for i in app.info)
         assert not app.metric
     finally:
-        for _ in range(held):
-            slots.release()
+        for ticket in others:
+            queue.leave(ticket)
     wait_for_result(app)
     assert cards(app)["In"] == 3
