@@ -7,13 +7,14 @@ from datetime import tzinfo
 
 import streamlit as st
 
+from components.plain_text import plain
 from components.result_view import metric_cards
 from components.run_compare_charts import (
     ComparedRun,
     counts_comparison_figure,
     heat_comparison_figure,
 )
-from components.run_format import created_text, kind_text, plain, status_text, viewer_zone
+from components.run_format import created_text, kind_text, status_text, viewer_zone
 from components.run_links import RUN_PAGE, RUN_PARAM, RUNS_PAGE
 from components.runs_store import STORE_ERRORS, shared_run_store
 from run_store import RunNotFound, RunRecord, RunStore

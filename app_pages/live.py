@@ -27,9 +27,9 @@ from components.region_editor import region_editor
 from components.result_view import show_result
 from components.run_saving import run_settings, saved_run_notice
 from components.runs_store import shared_run_store
+from components.session_files import current_session
 from components.settings import AnalysisSettings, sidebar_settings
 from components.storage import new_run_dir
-from components.session_files import current_session
 from heatmap_core import Heatmap, Region
 from run_store import IncompleteRun, RunRecord
 

@@ -7,7 +7,8 @@ from datetime import tzinfo
 
 import streamlit as st
 
-from components.run_format import created_text, kind_text, plain, status_text, viewer_zone
+from components.plain_text import plain
+from components.run_format import created_text, kind_text, status_text, viewer_zone
 from components.run_links import COMPARE_PAGE, RUN_PAGE, RUN_PARAM
 from components.runs_filter import RunFilter
 from components.runs_store import STORE_ERRORS, shared_run_store

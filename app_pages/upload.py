@@ -14,13 +14,14 @@ import streamlit as st
 from components.analysis_job import AnalysisJob
 from components.analysis_queue import max_analyses, queue_from_env
 from components.models import heatmap_model
+from components.plain_text import plain
 from components.region_editor import region_editor
 from components.result_view import show_result
 from components.run_saving import saved_run_notice, upload_saver
 from components.runs_store import shared_run_store
+from components.session_files import current_session
 from components.settings import AnalysisSettings, sidebar_settings
 from components.storage import new_run_dir, session_dir
-from components.session_files import current_session
 from components.video_source import (
     VIDEO_TYPES,
     VideoSource,
@@ -62,7 +63,7 @@ def main() -> None:
         return
 
     st.subheader("2. Counting region")
-    st.caption(video.description)
+    st.caption(plain(video.description))  # a file name is shown as typed, never as Markdown
     region = region_editor(video.first_frame, key=f"{KEY}_region_{video.id}")
 
     st.subheader("3. Run")
@@ -129,7 +130,7 @@ def _use_video(path: Path, label: str, sample: bool = False) -> None:
             path.unlink(missing_ok=True)
         message = str(error).replace(str(path), label)  # never show server paths
         st.session_state.upload_video_error = (
-            f"**{label}** cannot be analysed: {message}. Upload a video file ({_TYPES_TEXT}), "
+            f"**{plain(label)}** cannot be analysed: {plain(message)}. Upload a video file ({_TYPES_TEXT}), "
             "or press Try the sample video.")
 
 

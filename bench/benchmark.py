@@ -131,8 +131,9 @@ def case_paired(frames: list[np.ndarray], args: argparse.Namespace) -> dict:
     """Floor, ours and Ultralytics in one process, one pass each in turn, PASSES times:
     the three see the same machine state, so their ratios are the trustworthy ones
     (separate processes differ by a few percent for no reason of their own)."""
-    from heatmap_core import Heatmap
     from ultralytics import YOLO, solutions
+
+    from heatmap_core import Heatmap
 
     h, w = frames[0].shape[:2]
     common = dict(model=str(args.weights), region=[(0, h // 2), (w, h // 2)],

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from heatmap_core import Heatmap, Progress, RunSummary, VideoError, analyse_video
 from components.analysis_queue import AnalysisQueue
+from heatmap_core import Heatmap, Progress, RunSummary, VideoError, analyse_video
 from run_store import RunRecord
 
 _log = logging.getLogger(__name__)

@@ -88,7 +88,7 @@ def region_editor(frame: npt.NDArray[np.uint8], key: str) -> RegionInput:
 
     image_col, controls_col = st.columns([3, 2], gap="medium")
     with controls_col:
-        shape = st.radio(
+        st.radio(  # read back from session state by the click handler
             "Clicks draw a", SHAPES, horizontal=True, key=f"{key}_shape",
             help="Line: two clicks make a counting line (a third click starts a new one). "
                  "Zone: each click adds a corner of a polygon; objects inside are counted "

@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from components import charts
+from components.plain_text import plain
 from heatmap_core import OUTPUT_FILES
 from run_store import EVENT_COLUMNS, RunNotFound, RunStore
 
@@ -96,8 +97,8 @@ def show_result(source: Path | RunResult, key: str) -> None:
                    f"{summary['frames']} frames ({summary['duration_s']:g} s of video). "
                    "Everything below covers that part only.")
     metric_cards(summary)
-    st.caption(f"{summary['source']}: {summary['frames']} frames analysed with "
-               f"{summary['model']} in {summary['elapsed_s']:.1f} s "
+    st.caption(f"{plain(summary['source'])}: {summary['frames']} frames analysed with "
+               f"{plain(summary['model'])} in {summary['elapsed_s']:.1f} s "
                f"({summary['processing_fps']:g} frames/s); colormap {summary['colormap']}.")
 
     heat_col, video_col = st.columns(2, gap="medium")

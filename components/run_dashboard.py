@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.plain_text import plain
 from components.result_view import ResultMissing, RunResult, show_result
-from components.run_format import created_text, kind_text, plain, status_text, viewer_zone
+from components.run_format import created_text, kind_text, status_text, viewer_zone
 from components.run_links import RUNS_PAGE, copy_link, current_run_link
 from components.runs_store import STORE_ERRORS
 from run_store import RunNotFound, RunStore, is_run_id

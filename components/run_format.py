@@ -1,16 +1,13 @@
 """How a saved run is put into words: its time in the viewer's time zone, its kind and
-status, and user-given text made safe to show inside Markdown."""
+status."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from components.result_view import reason_text
 from run_store import RunRecord
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^])")
 
 
 def viewer_zone(name: str | None) -> tzinfo:
@@ -35,9 +32,3 @@ def status_text(record: RunRecord) -> str:
     if not record.partial:
         return "Complete"
     return f"Partial: {reason_text(record.summary.get('stop_reason') or 'stopped')}"
-
-
-def plain(text: str) -> str:
-    """`text` shown literally in Markdown: a run named '**x**' is not bold, and
-    ':red[x]' or '[x](y)' are not directives or links."""
-    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))

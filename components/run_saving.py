@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from components.run_format import plain
+from components.plain_text import plain
 from components.run_links import RUN_PAGE, RUN_PARAM, copy_link, current_run_link
 from components.settings import AnalysisSettings
 from heatmap_core import Region

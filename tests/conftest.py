@@ -26,7 +26,6 @@ def vtest() -> Path:
 def _save_yolo11n(path: Path, eager: bool) -> Path:
     import torch
     from ultralytics import YOLO
-
     from ultralytics.utils import YAML
     from ultralytics.utils.checks import check_yaml
 

@@ -15,7 +15,8 @@ from streamlit.testing.v1 import AppTest
 from components.analysis_job import AnalysisJob
 from components.analysis_queue import AnalysisQueue
 from components.models import ModelSpec
-from components.run_format import created_text, plain, viewer_zone
+from components.plain_text import plain
+from components.run_format import created_text, viewer_zone
 from components.run_links import run_link
 from components.run_saving import run_name, run_settings
 from components.runs_filter import RunFilter

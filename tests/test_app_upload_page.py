@@ -200,7 +200,7 @@ def test_a_text_file_named_mp4_is_a_clear_error_and_the_app_stays_usable(
     upload(app, "notes.mp4", b"these are my notes, not a video")
     assert not app.exception
     (error,) = app.error
-    assert "**notes.mp4** cannot be analysed" in error.value
+    assert "**notes\\.mp4** cannot be analysed" in error.value  # the name, literally
     assert "Upload a video file (MP4, AVI, MOV, MKV or WebM)" in error.value
     assert str(data_dir) not in error.value  # no server paths
     assert not list(data_dir.glob("sessions/*/upload/*"))  # the useless copy is gone
@@ -210,9 +210,16 @@ def test_a_text_file_named_mp4_is_a_clear_error_and_the_app_stays_usable(
     assert points_box(app).value
 
 
+def test_an_odd_file_name_is_shown_as_typed_never_as_markdown(app: AppTest) -> None:
+    name = "../**bold** [link](http://x) <b>tag</b>.mp4"
+    upload(app, name, b"not a video at all")
+    shown = app.error[0].value
+    assert shown.startswith(r"**\.\./\*\*bold\*\* \[link\]\(http\://x\) \<b\>tag\</b\>\.mp4** ")
+
+
 def test_an_empty_upload_is_a_clear_error(app: AppTest) -> None:
     upload(app, "empty.mov", b"", "video/quicktime")
-    assert "**empty.mov** cannot be analysed" in app.error[0].value
+    assert "**empty\\.mov** cannot be analysed" in app.error[0].value
     assert "empty" in app.error[0].value
 
 
