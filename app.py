@@ -8,10 +8,10 @@ import streamlit as st
 
 from components.branding import page_icon
 from components.run_links import RUN_PARAM
-from components.session_files import start_sweeper
+from components.session_files import session_watcher
 
 st.set_page_config(page_title="Video heatmap", page_icon=page_icon(), layout="wide")
-start_sweeper()  # once per process: removes the files of sessions idle for a day
+session_watcher()  # once per process: cleans up after users who left
 # A shareable run link is `/?run=<id>`: with that parameter the root serves the run's
 # dashboard (a hidden page, also at /run?run=<id>) instead of the upload page.
 run_link_opened = RUN_PARAM in st.query_params

@@ -1,16 +1,14 @@
-"""A session's temporary files go with the session, or after a long idle time."""
+"""After a user leaves: their analyses stop, then their files go; idle folders too."""
 
 from __future__ import annotations
 
-import gc
 import os
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from components.session_files import SessionFiles, sweep_sessions
+from components.session_files import SessionFiles, SessionWatcher, sweep_sessions
 
 
 @pytest.fixture(autouse=True)
@@ -19,44 +17,75 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-class SlowJob:
-    """Stands for an analysis: asked to stop, it ends when the test says it has
-    written its partial result."""
+class Job:
+    """Stands for an analysis: it runs until asked to stop, then until told it ended."""
 
     def __init__(self) -> None:
-        self.stopped = threading.Event()
-        self.done = threading.Event()
+        self.stopped = False
+        self.active = True
 
     def stop(self) -> None:
-        self.stopped.set()
+        self.stopped = True
 
-    def join(self, timeout: float | None = None) -> None:
-        self.done.wait(timeout)
-
-
-def wait_until(condition, timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
+    def snapshot(self) -> Job:
+        return self
 
 
-def test_a_forgotten_session_stops_its_analyses_then_removes_its_files() -> None:
-    files = SessionFiles()
+class World:
+    """Who is connected, and what time it is."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.connected: set[str] = set()
+
+
+def session_with_files(world: World, connection: str) -> SessionFiles:
+    files = SessionFiles(f"{connection:0>32}", connection)
     (files.folder / "upload").mkdir(parents=True)
     (files.folder / "upload" / "video.mp4").write_bytes(b"x")
-    job = SlowJob()
+    world.connected.add(connection)
+    return files
+
+
+def test_a_user_who_left_has_analyses_stopped_then_files_removed() -> None:
+    world = World()
+    watcher = SessionWatcher(world.connected.__contains__, abandon_s=30, forget_s=120,
+                             clock=lambda: world.now)
+    leaving, staying = (watcher.add(session_with_files(world, c)) for c in ("a", "b"))
+    leaving_job, staying_job = Job(), Job()
+    leaving.track(leaving_job)
+    staying.track(staying_job)
+
+    world.connected.discard("a")  # the tab closes
+    for world.now in (1, 20):
+        watcher.check()
+    assert not leaving_job.stopped  # a blip: the connection may come back
+    world.now = 31
+    watcher.check()
+    assert leaving_job.stopped and leaving.folder.exists()
+    world.now = 200
+    watcher.check()
+    assert leaving.folder.exists()  # still writing its partial result
+    leaving_job.active = False
+    watcher.check()
+    assert not leaving.folder.exists()
+    assert not staying_job.stopped and staying.folder.exists()
+
+
+def test_a_user_who_comes_back_in_time_keeps_everything() -> None:
+    world = World()
+    watcher = SessionWatcher(world.connected.__contains__, abandon_s=30, forget_s=120,
+                             clock=lambda: world.now)
+    files = watcher.add(session_with_files(world, "a"))
+    job = Job()
     files.track(job)
-    folder = files.folder
-    del files
-    gc.collect()  # what happens when Streamlit drops the session's state
-    assert job.stopped.is_set()
-    time.sleep(0.2)
-    assert folder.exists()  # the analysis is still writing its partial result
-    job.done.set()
-    assert wait_until(lambda: not folder.exists())
+    world.connected.discard("a")
+    world.now = 25
+    watcher.check()
+    world.connected.add("a")  # reconnected
+    world.now = 100
+    watcher.check()
+    assert not job.stopped and files.folder.exists()
 
 
 def test_the_sweep_removes_idle_sessions_and_keeps_active_ones(data_dir: Path) -> None:
@@ -67,9 +96,7 @@ def test_the_sweep_removes_idle_sessions_and_keeps_active_ones(data_dir: Path) -
     day_ago = time.time() - 25 * 3600
     for path in [idle, *idle.rglob("*")]:
         os.utime(path, (day_ago, day_ago))
-    old_folder_new_file = active / "runs" / "r1" / "summary.json"
-    for path in [active, active / "runs", active / "runs" / "r1"]:
+    for path in [active, active / "runs", active / "runs" / "r1"]:  # a fresh file inside
         os.utime(path, (day_ago, day_ago))
-    assert old_folder_new_file.exists()
     assert sweep_sessions(24 * 3600) == [idle.name]
     assert not idle.exists() and active.exists()
