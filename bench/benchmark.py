@@ -284,7 +284,7 @@ CASES = ["paired", "floor", "e2e-ours", "e2e-ultralytics", "fast-openvino", "fas
 def summarise(results: dict[str, dict]) -> list[str]:
     lines = []
     for suffix, label in (("", "480x360"), ("-1080p", "1080p")):
-        if f"e2e-ours{suffix}" not in results:
+        if f"e2e-ours{suffix}" not in results and f"paired{suffix}" not in results:
             continue
         paired = results.get(f"paired{suffix}")
         if paired:  # timed side by side in one process: the ratios to trust
