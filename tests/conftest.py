@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from heatmap_core import Mover, Scene
 from tests.postgres_cluster import PostgresServer, start_postgres_server
 
 REPO = Path(__file__).resolve().parent.parent
@@ -61,3 +62,20 @@ def postgres_server() -> Iterator[PostgresServer]:
     """A throwaway PostgreSQL cluster for the whole test session (skipped, saying why,
     where the server binaries are missing)."""
     yield from start_postgres_server()
+
+
+@pytest.fixture(scope="session")
+def crossing_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A 320x240 clip in which three objects walk down across the middle."""
+    scene = Scene(320, 240, 10.0, 70, movers=tuple(
+        Mover(((x, -30), (x, 270)), start_frame=start, frames_per_leg=30)
+        for x, start in ((80, 5), (170, 15), (250, 30))))
+    return scene.write(tmp_path_factory.mktemp("video") / "crossing.mp4").read_bytes()
+
+
+@pytest.fixture(scope="session")
+def long_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A 160x120 clip of 3000 frames: long enough to stop part-way."""
+    scene = Scene(160, 120, 10.0, 3000, movers=(Mover(((80, -30), (80, 150)),
+                                                      frames_per_leg=40),))
+    return scene.write(tmp_path_factory.mktemp("video") / "long.mp4").read_bytes()

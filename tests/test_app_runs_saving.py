@@ -21,7 +21,7 @@ from components.run_links import run_link
 from components.run_saving import run_name, run_settings
 from components.runs_filter import RunFilter
 from components.settings import AnalysisSettings
-from heatmap_core import Heatmap, Mover, Region, Scene
+from heatmap_core import Heatmap, Region
 from run_store import RunStore, is_run_id
 from tests.saved_runs import LINE, street_video
 
@@ -34,22 +34,6 @@ def data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("HEATMAP_SAMPLE_VIDEO", str(tmp_path / "no-footage-here.mp4"))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     return tmp_path
-
-
-@pytest.fixture(scope="module")
-def crossing_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """A 320x240 clip in which three objects walk down across the middle."""
-    scene = Scene(320, 240, 10.0, 70, movers=tuple(
-        Mover(((x, -30), (x, 270)), start_frame=start, frames_per_leg=30)
-        for x, start in ((80, 5), (170, 15), (250, 30))))
-    return scene.write(tmp_path_factory.mktemp("video") / "crossing.mp4").read_bytes()
-
-
-@pytest.fixture(scope="module")
-def long_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    scene = Scene(160, 120, 10.0, 3000, movers=(Mover(((80, -30), (80, 150)),
-                                                      frames_per_leg=40),))
-    return scene.write(tmp_path_factory.mktemp("video") / "long.mp4").read_bytes()
 
 
 def analysed_upload(data_dir: Path, name: str, data: bytes, stop: bool = False) -> AppTest:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from heatmap_core import COLORMAPS, Mover, Scene
+from heatmap_core import COLORMAPS
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -28,22 +28,6 @@ def app(data_dir: Path) -> AppTest:
     at.run()
     at.sidebar.selectbox(key="upload_model").set_value("motion").run()
     return at
-
-
-@pytest.fixture(scope="module")
-def crossing_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """A 320x240 clip in which three objects walk down across the middle."""
-    scene = Scene(320, 240, 10.0, 70, movers=tuple(
-        Mover(((x, -30), (x, 270)), start_frame=start, frames_per_leg=30)
-        for x, start in ((80, 5), (170, 15), (250, 30))))
-    return scene.write(tmp_path_factory.mktemp("video") / "crossing.mp4").read_bytes()
-
-
-@pytest.fixture(scope="module")
-def long_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    scene = Scene(160, 120, 10.0, 3000, movers=(Mover(((80, -30), (80, 150)),
-                                                      frames_per_leg=40),))
-    return scene.write(tmp_path_factory.mktemp("video") / "long.mp4").read_bytes()
 
 
 def upload(at: AppTest, name: str, data: bytes, mime: str = "video/mp4") -> AppTest:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
@@ -80,7 +81,10 @@ def test_a_slow_analysis_drops_frames_and_the_video_stays_live(vtest: Path) -> N
             backlog.append(track._in_queue.qsize())
         return shown
 
-    shown = asyncio.run(watch())
+    # In a thread of its own: a Playwright session elsewhere in the suite may hold
+    # this thread's event loop.
+    with ThreadPoolExecutor(1) as pool:
+        shown = pool.submit(asyncio.run, watch()).result()
     time.sleep(2 * ANALYSIS_S)  # let the last analysis finish
     snapshot = session.snapshot()
     track.stop()

@@ -92,15 +92,21 @@ def browser(app_url: str):
         browser.close()
 
 
-@pytest.fixture
-def page(browser, app_url: str):
-    """A fresh tab (a new Streamlit session) on the app, tall enough to see a result."""
+def open_app(browser, url: str, timeout_ms: int = 30_000):
+    """A new browser context (a new user, a new Streamlit session) on the app, tall
+    enough to see a result: (context, page)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000},
                                   accept_downloads=True)
     page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(app_url)
+    page.set_default_timeout(timeout_ms)
+    page.goto(url)
     page.get_by_role("heading", name="Video heatmap").wait_for(timeout=90_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, app_url: str):
+    context, page = open_app(browser, app_url)
     yield page
     context.close()
 

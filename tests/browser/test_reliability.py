@@ -14,7 +14,7 @@ import pytest
 
 from heatmap_core import Heatmap, Mover, Scene, analyse_video
 from run_store import RunStore
-from tests.browser.conftest import serve_app
+from tests.browser.conftest import open_app, serve_app
 from tests.browser.test_upload_flow import cards, choose
 
 pytestmark = pytest.mark.browser
@@ -29,16 +29,6 @@ def street_video(folder: Path) -> Path:
                          start_frame=5 + 8 * i, frames_per_leg=40,
                          color=(40 + 25 * i, 60, 220 - 20 * i)) for i in range(8))
     return Scene(movers=movers, frames=120).write(folder / "street.mp4")
-
-
-def new_user(browser, url: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000},
-                                  accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(url)
-    page.get_by_role("heading", name="Video heatmap").wait_for(timeout=90_000)
-    return context, page
 
 
 def prepare(page, video: Path, line: str) -> None:
@@ -72,7 +62,7 @@ def test_two_users_at_once_each_get_exactly_what_they_get_alone(
         browser, app_url: str, vtest: Path, tmp_path: Path, artifacts: Path) -> None:
     street = street_video(tmp_path)
     users = [(vtest, VTEST_LINE), (street, STREET_LINE)]
-    sessions = [new_user(browser, app_url) for _ in users]
+    sessions = [open_app(browser, app_url, 60_000) for _ in users]
     for (_, page), (video, line) in zip(sessions, users):
         prepare(page, video, line)
     for _, page in sessions:  # both analyses run at the same time
@@ -98,7 +88,7 @@ def test_two_users_at_once_each_get_exactly_what_they_get_alone(
 def test_an_upload_beyond_the_size_limit_is_refused_with_the_limit_stated(
         browser, vtest: Path, tmp_path: Path, artifacts: Path) -> None:
     with serve_app(tmp_path, STREAMLIT_SERVER_MAX_UPLOAD_SIZE="1") as url:
-        context, page = new_user(browser, url)
+        context, page = open_app(browser, url, 60_000)
         page.get_by_text("up to 1 MB").first.wait_for()
         page.locator("input[type=file]").first.set_input_files(vtest)  # 3.6 MB
         page.get_by_text(re.compile(r"File must be 1(\.0)? ?MB or smaller")).wait_for()
@@ -111,7 +101,7 @@ def test_a_closed_tab_stops_its_analysis_keeps_it_as_partial_and_leaves_no_files
         browser, vtest: Path, yolo_weights: Path, tmp_path: Path) -> None:
     with serve_app(tmp_path, STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL="1",
                    HEATMAP_ABANDON_S="1") as url:
-        context, page = new_user(browser, url)
+        context, page = open_app(browser, url, 60_000)
         # A YOLO model on the CPU (about 10 frames/s): the tab closes long before the end.
         page.get_by_test_id("stSelectbox").filter(
             has=page.get_by_text("Model", exact=True)).click()
