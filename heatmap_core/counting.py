@@ -136,7 +136,7 @@ class RegionCounter:
         self.out_count = 0
         self.classwise: defaultdict[str, dict[str, int]] = defaultdict(
             lambda: {"IN": 0, "OUT": 0})
-        self._machine.states.clear()
+        self.forget_positions()
 
     def forget_positions(self) -> None:
         """Drop per-track positions (after a change of frame geometry), keep counts."""
@@ -264,7 +264,6 @@ class ZoneCounter(RegionCounter):
     def reset(self) -> None:
         super().reset()
         self.dwells.clear()
-        self._entered.clear()
         self._dwell_total = 0.0
         self._dwell_visits = 0
 
@@ -280,10 +279,6 @@ class ZoneCounter(RegionCounter):
     def mean_dwell_s(self) -> float | None:
         """Mean length of the finished visits, or None before the first one ends."""
         return self._dwell_total / self._dwell_visits if self._dwell_visits else None
-
-    def inside_since(self) -> dict[int, float]:
-        """Track id -> time it entered, for the tracks inside now."""
-        return dict(self._entered)
 
     def snapshot(self) -> RegionCounts:
         base = super().snapshot()

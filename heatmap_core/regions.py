@@ -43,7 +43,7 @@ class Region:
         if self.kind == "zone":
             _check_polygon(self.points, self.name)
         else:
-            self.in_normal  # validates that the direction is not parallel to the line
+            _ = self.in_normal  # raises when the IN direction runs along the line
 
     @property
     def kind(self) -> Literal["line", "zone"]:
