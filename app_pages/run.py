@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.run_dashboard import show_run
-from components.run_links import RUN_PARAM
-from components.runs_store import shared_run_store
+from dashboard import runtime
+from dashboard.common.links import RUN_PARAM
+from dashboard.runs.dashboard_widgets import show_run
 
-show_run(shared_run_store(), st.query_params.get(RUN_PARAM))
+show_run(runtime.run_store(), st.query_params.get(RUN_PARAM))

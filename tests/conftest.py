@@ -4,6 +4,7 @@ PostgreSQL server."""
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,16 @@ from tests.postgres_cluster import PostgresServer, start_postgres_server
 
 REPO = Path(__file__).resolve().parent.parent
 VTEST = Path(os.environ.get("HEATMAP_SAMPLE_VIDEO", REPO.parent / "shared" / "media" / "vtest.mp4"))
+
+
+@pytest.fixture(autouse=True)
+def _settings_read_afresh() -> Iterator[None]:
+    """The app reads its settings once per process; each test sets its own environment,
+    so each starts with none read."""
+    yield
+    runtime = sys.modules.get("dashboard.runtime")
+    if runtime is not None:
+        runtime.settings.clear()
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from components import charts
+from dashboard.runs import charts
 
 
 def events(*rows: tuple[float, str, str]) -> pd.DataFrame:

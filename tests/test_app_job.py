@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from components.analysis_job import AnalysisJob, JobState
-from components.analysis_queue import AnalysisQueue, max_analyses
+from dashboard.upload.job import AnalysisJob, JobState
+from dashboard.upload.queue import AnalysisQueue
 from heatmap_core import Heatmap, Mover, Scene
 
 LINE = [(0, 120), (320, 120)]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from components import models
+from dashboard.analysis import models
 from heatmap_core import Heatmap, ModelLoadError, is_official_name
 
 

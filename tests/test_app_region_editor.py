@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from components.region_editor import (
+from dashboard.regions.editor import (
     add_point,
     clicked_pixel,
     default_points,

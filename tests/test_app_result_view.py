@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.result_view import RunResult
+from dashboard.runs.result import RunResult
 from heatmap_core import Heatmap, Mover, Scene, analyse_video
 
 
 def view(folder) -> None:  # runs as its own script: no annotations from this module
-    from components.result_view import show_result
+    from dashboard.runs.widgets import show_result
 
     show_result(folder, key="saved")
 

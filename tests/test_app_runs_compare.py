@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.charts import COLORS
-from components.run_compare_charts import (
+from dashboard.common.charts import COLORS
+from dashboard.runs.compare_charts import (
     ComparedRun,
     counts_comparison_figure,
     cumulative_counts,

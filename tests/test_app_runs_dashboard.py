@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.result_view import RunResult
-from components.run_dashboard import NOT_FOUND
+from dashboard.runs.result import RunResult
+from dashboard.runs.dashboard_widgets import NOT_FOUND
 from run_store import RunRecord, RunStore, new_run_id
 from tests.saved_runs import SETTINGS, analysed, live_session, street_video
 

@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.analysis_job import AnalysisJob
-from components.analysis_queue import AnalysisQueue
-from components.models import ModelSpec
-from components.plain_text import plain
-from components.run_format import created_text, viewer_zone
-from components.run_links import run_link
-from components.run_saving import run_name, run_settings
-from components.runs_filter import RunFilter
-from components.settings import AnalysisSettings
+from dashboard.upload.job import AnalysisJob
+from dashboard.upload.queue import AnalysisQueue
+from dashboard.analysis.models import ModelSpec
+from dashboard.common.text import plain
+from dashboard.runs.words import created_text, viewer_zone
+from dashboard.common.links import run_link
+from dashboard.runs.saving import run_name
+from dashboard.runs.filter import RunFilter
+from dashboard.analysis.settings import AnalysisSettings
 from heatmap_core import Heatmap, Region
 from run_store import RunStore, is_run_id
 from tests.saved_runs import LINE, street_video
@@ -31,7 +31,7 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 @pytest.fixture
 def data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("HEATMAP_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("HEATMAP_SAMPLE_VIDEO", str(tmp_path / "no-footage-here.mp4"))
+    monkeypatch.delenv("HEATMAP_SAMPLE_VIDEO", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     return tmp_path
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from components.session_files import SessionFiles, SessionWatcher, sweep_sessions
+from dashboard.sessions.files import SessionFiles, SessionWatcher, sweep_sessions
 
 
 @pytest.fixture(autouse=True)

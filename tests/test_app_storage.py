@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from components import storage
+from dashboard.sessions import storage
 
 
 @pytest.mark.parametrize(("name", "safe"), [

@@ -17,7 +17,7 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 @pytest.fixture
 def data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("HEATMAP_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("HEATMAP_SAMPLE_VIDEO", str(tmp_path / "no-footage-here.mp4"))
+    monkeypatch.delenv("HEATMAP_SAMPLE_VIDEO", raising=False)
     return tmp_path
 
 
@@ -161,7 +161,9 @@ def test_the_sample_runs_to_a_result_whose_cards_match_its_summary(
     assert cards(app) == {"In": summary["in_count"], "Out": summary["out_count"],
                           "Inside now": summary["inside"], "Tracks": summary["total_tracks"]}
     assert summary["in_count"] + summary["out_count"] > 0 and not summary["partial"]
-    assert len(app.get("download_button")) == 5
+    assert [b.label for b in app.get("download_button")] == [
+        "Video .mp4", "Heatmap .png", "Raw heat .npy", "Events .csv", "Series .csv",
+        "Summary .json"]
     assert [t.label for t in app.tabs] == ["Cumulative", "Per interval", "Per class"]
     assert not app.warning  # not partial
 
@@ -259,26 +261,48 @@ def test_removing_the_uploaded_video_clears_the_page(app: AppTest, crossing_mp4:
     assert not list(data_dir.glob("sessions/*/upload/*"))
 
 
+def rerun_until(at: AppTest, done, timeout: float = 30) -> AppTest:
+    """Rerun the page (as its progress fragment does) until `done(at)`."""
+    deadline = time.monotonic() + timeout
+    while not done(at):
+        assert time.monotonic() < deadline, "the page never got there"
+        time.sleep(0.2)
+        at.run()
+    return at
+
+
 def test_when_the_server_is_full_a_run_waits_queued_then_starts(
-        app: AppTest, crossing_mp4: bytes) -> None:
-    import streamlit as st
+        data_dir: Path, crossing_mp4: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard import runtime
 
-    from components.analysis_queue import queue_from_env
-
-    queue = st.cache_resource(queue_from_env)()  # the page's process-wide line
-    others = [queue.join() for _ in range(queue.size + 1)]  # every slot, and one waiting
-    for ticket in others[:-1]:
-        assert queue.wait_turn(ticket, 0)
+    monkeypatch.setenv("HEATMAP_MAX_ANALYSES", "1")
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.sidebar.selectbox(key="upload_model").set_value("motion").run()
+    queue = runtime.analysis_queue()  # the server's one line, as the page uses it
+    assert queue.size == 1
+    other = queue.join()  # someone else's analysis takes the only slot
+    assert queue.wait_turn(other, 0)
     try:
-        upload(app, "crossing.mp4", crossing_mp4)
-        run_button(app).click().run()
-        time.sleep(0.5)
-        app.run()
-        assert any(i.value.startswith("Queued, 1 ahead of yours: this server runs")
-                   for i in app.info)
-        assert not app.metric
+        upload(at, "crossing.mp4", crossing_mp4)
+        run_button(at).click().run()
+        rerun_until(at, lambda at: any(i.value.startswith(
+            "Queued, yours is next: this server runs 1 analyses at a time") for i in at.info))
+        assert not at.metric
     finally:
-        for ticket in others:
-            queue.leave(ticket)
+        queue.leave(other)
+    wait_for_result(at)  # the slot is free: it starts and finishes
+    assert cards(at)["In"] == 3
+
+
+def test_the_video_and_its_result_are_still_there_after_visiting_another_page(
+        app: AppTest, crossing_mp4: bytes) -> None:
+    upload(app, "crossing.mp4", crossing_mp4)
+    run_button(app).click().run()
+    app.switch_page("app_pages/runs.py").run()  # while it runs
+    assert any("is running" in i.value for i in app.info)
+    app.switch_page("app_pages/upload.py").run()
+    assert points_box(app).value  # the video is still there, with its region
     wait_for_result(app)
-    assert cards(app)["In"] == 3
+    app.switch_page("app_pages/runs.py").run()
+    app.switch_page("app_pages/upload.py").run()
+    assert cards(app)["In"] == 3  # and so is the result

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.live_charts import live_counts_figure
+from dashboard.live.charts import live_counts_figure
 
 
 def row(start_s: float, in_count: int = 0, out_count: int = 0) -> dict[str, object]:

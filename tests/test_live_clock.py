@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.live_clock import StreamClock
+from dashboard.live.clock import StreamClock
 
 RTP_START = 48_213.377  # a WebRTC connection's timestamps start anywhere
 

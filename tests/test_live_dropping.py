@@ -21,7 +21,7 @@ from aiortc import MediaStreamTrack
 from streamlit_webrtc.models import CallbackAttachableProcessor
 from streamlit_webrtc.process import AsyncVideoProcessTrack
 
-from components.live_session import LiveSession
+from dashboard.live.session import LiveSession
 from heatmap_core import Heatmap
 
 CAMERA_FPS = 30

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from components.live_ice import (
+from dashboard.live.ice import (
     ENV_VAR,
     EXAMPLE_JSON,
     EXAMPLE_TOML,

@@ -16,7 +16,7 @@ import pytest
 import streamlit_webrtc
 from streamlit.testing.v1 import AppTest
 
-from components.live_session import LiveSession
+from dashboard.live.session import LiveSession
 from run_store import RunStore
 
 APP = Path(__file__).resolve().parent.parent / "app.py"

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 import pytest
 
-from components.live_session import LiveSession
+from dashboard.live.session import LiveSession
 from heatmap_core import Heatmap
 from run_store import RunStore
 

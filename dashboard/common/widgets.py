@@ -1,35 +1,36 @@
-"""A run's shareable address, and the control that copies it.
-
-A run's dashboard opens at `<app>/?run=<id>` in any browser: the id is the only thing
-the link carries, and it is unguessable (see `run_store.ids`).
-"""
+"""Widgets every page shares: the count cards and a link to copy."""
 
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode, urlsplit
+from collections.abc import Sequence
 
 import streamlit as st
 
-RUN_PAGE = "app_pages/run.py"
-RUNS_PAGE = "app_pages/runs.py"
-COMPARE_PAGE = "app_pages/compare.py"
-RUN_PARAM = "run"
+from dashboard.common.links import run_link
+
+__all__ = ["CARD_HELP", "copy_link", "count_cards", "current_run_link"]
+
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+CARD_HELP = {  # the one wording of each count, wherever it is shown
+    "In": "Crossings in the IN direction (the arrow of the region).",
+    "Out": "Crossings against the IN direction.",
+    "Inside now": "Objects inside the zone at the newest analysed frame (0 for a line).",
+    "Tracks": "Distinct objects tracked since the start.",
+}
 
 
-def run_link(run_id: str, page_url: str | None, base_path: str = "") -> str:
-    """The address of the run's dashboard: the browser's scheme and host, the server's
-    base path (`server.baseUrlPath`) and `/?run=<id>`. Without the browser's address
-    (an AppTest, say) it is a link from the server's root.
-
-        >>> run_link("abc", "https://cams.example.org/runs?x=1", "heat")
-        'https://cams.example.org/heat/?run=abc'
-    """
-    parts = urlsplit(page_url or "")
-    origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-    base = base_path.strip("/")
-    return f"{origin}{'/' + base if base else ''}/?{urlencode({RUN_PARAM: run_id})}"
+def count_cards(in_count: int, out_count: int, inside: int, tracks: int,
+                extra: Sequence[tuple[str, object, str]] = (), per_row: int = 4) -> None:
+    """The headline numbers (In, Out, Inside now, Tracks), then `extra` cards given as
+    (label, value, help), in rows of `per_row`."""
+    cards = [("In", in_count, CARD_HELP["In"]), ("Out", out_count, CARD_HELP["Out"]),
+             ("Inside now", inside, CARD_HELP["Inside now"]),
+             ("Tracks", tracks, CARD_HELP["Tracks"]), *extra]
+    for start in range(0, len(cards), per_row):
+        row = cards[start:start + per_row]
+        for column, (label, value, help_text) in zip(st.columns(len(row)), row, strict=True):
+            column.metric(label, value, help=help_text, border=True)  # type: ignore[arg-type]
 
 
 def current_run_link(run_id: str) -> str:

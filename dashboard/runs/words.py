@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from components.result_view import reason_text
+from dashboard.common.text import stop_reason_text
 from run_store import RunRecord
 
 
@@ -31,4 +31,4 @@ def status_text(record: RunRecord) -> str:
     """'Complete', or 'Partial: was stopped' (the part before the stop is all it has)."""
     if not record.partial:
         return "Complete"
-    return f"Partial: {reason_text(record.summary.get('stop_reason') or 'stopped')}"
+    return f"Partial: {stop_reason_text(record.summary.get('stop_reason') or 'stopped')}"

@@ -1,25 +1,31 @@
-"""Which detector runs: loaded once per process, shared safely, explained to the user.
+"""Which detector runs, and why: the model catalogue and the words the page shows.
 
-A loaded YOLO model is cached as a *prototype*: `Heatmap` deep-copies it, so sessions
-never share tracker state. Nothing here runs the prototype itself.
+A loaded YOLO model is a *prototype*: `heatmap_core.Heatmap` deep-copies it, so two
+analyses never share tracker state. Loading goes through a `Loader` passed in (the app
+passes a process-wide cached one, see `dashboard.runtime.loaded_model`), so nothing here
+loads the same weights twice or needs Streamlit.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import streamlit as st
-
-from components.storage import data_dir, safe_filename
+from dashboard.sessions.storage import safe_filename
 from heatmap_core import ModelLoadError, is_official_name, load_model
+
+__all__ = ["AUTO", "DEFAULT_YOLO", "MOTION", "UPLOADED", "LoadedModel", "Loader", "ModelSpec",
+           "heatmap_model", "load_prototype", "official_names", "resolve_model",
+           "save_weights"]
 
 AUTO = "auto"
 MOTION = "motion"
 UPLOADED = "uploaded"
 DEFAULT_YOLO = "yolo11n.pt"
+MOTION_CLASSES = ("object",)
 
 
 def official_names() -> tuple[str, ...]:
@@ -45,31 +51,36 @@ class ModelSpec:
 
 
 @dataclass(frozen=True)
-class _Loaded:
+class LoadedModel:
+    """A loaded prototype, or why the weights could not be loaded."""
+
     prototype: Any | None
     error: str | None
 
 
-@st.cache_resource(show_spinner="Loading the model…", max_entries=8)
-def _load(weights: str) -> _Loaded:
-    # Failures are cached too: an offline server should not retry a download on
-    # every rerun. Restart the app after adding weights.
+Loader = Callable[[str], LoadedModel]
+
+
+def load_prototype(weights: str) -> LoadedModel:
+    """Load `weights` once; a failure is a value, so a cache keeps it too (an offline
+    server should not retry a download on every rerun)."""
     try:
-        return _Loaded(load_model(weights), None)
+        return LoadedModel(load_model(weights), None)
     except ModelLoadError as error:
-        return _Loaded(None, str(error))
+        return LoadedModel(None, str(error))
 
 
-def resolve_model(choice: str, uploaded: Path | None = None,
+def resolve_model(choice: str, load: Loader, uploaded: Path | None = None,
                   uploaded_name: str = "") -> ModelSpec:
-    """The model for a sidebar choice; raises ModelLoadError (with the fix) if it
-    cannot load. `choice` is AUTO, MOTION, UPLOADED or an official name."""
+    """The model for a sidebar choice; raises ModelLoadError (with what to do in the
+    dashboard) if it cannot load. `choice` is AUTO, MOTION, UPLOADED or an official
+    name. Uploaded weights that do not load are deleted: nothing is kept of them."""
     if choice == MOTION:
         return ModelSpec(MOTION, "Motion detector", "You chose the built-in motion detector: "
                          "it needs no weights and finds anything that moves against a fixed "
-                         "camera's background (one class, \"object\").", ("object",))
+                         "camera's background (one class, \"object\").", MOTION_CLASSES)
     if choice == AUTO:
-        loaded = _load(DEFAULT_YOLO)
+        loaded = load(DEFAULT_YOLO)
         if loaded.prototype is not None:
             return _yolo_spec(DEFAULT_YOLO, "YOLO11n", loaded.prototype,
                               "Auto: YOLO11n's weights are available, so YOLO11n runs.",
@@ -78,40 +89,43 @@ def resolve_model(choice: str, uploaded: Path | None = None,
                          "Auto: YOLO11n's weights (yolo11n.pt) are not on this server and "
                          "could not be downloaded, so the built-in motion detector runs. It "
                          "needs no weights and works best on fixed cameras. To use YOLO, "
-                         "upload a weights file in the sidebar.", ("object",))
+                         "upload a weights file in the sidebar.", MOTION_CLASSES)
     if choice == UPLOADED:
         if uploaded is None:
             raise ModelLoadError("Upload a YOLO weights file (.pt) in the sidebar, or choose "
                                  "another model.")
-        loaded = _load(str(uploaded))
-        label = f"Uploaded weights ({uploaded_name or uploaded.name})"
+        shown = uploaded_name or uploaded.name
+        loaded = load(str(uploaded))
         if loaded.prototype is None:
-            raise ModelLoadError(_for_upload(loaded.error or "", uploaded, uploaded_name))
-        return _yolo_spec(str(uploaded), label, loaded.prototype,
-                          f"You uploaded {uploaded_name or uploaded.name}.",
-                          safe_filename(uploaded_name or uploaded.name))
-    loaded = _load(choice)
+            uploaded.unlink(missing_ok=True)
+            raise ModelLoadError((loaded.error or "").replace(str(uploaded), shown)
+                                 + " Upload a YOLO detection weights file (.pt), or choose "
+                                 "the motion detector.")
+        return _yolo_spec(str(uploaded), f"Uploaded weights ({shown})", loaded.prototype,
+                          f"You uploaded {shown}.", safe_filename(shown))
+    loaded = load(choice)
     if loaded.prototype is None:
         raise ModelLoadError(f"{loaded.error} In this app: choose \"Upload YOLO weights\" "
                              "and upload the file, or choose the motion detector.")
     return _yolo_spec(choice, choice, loaded.prototype, f"You chose {choice}.", choice)
 
 
-def heatmap_model(spec: ModelSpec) -> Any:
-    """What `Heatmap(model=...)` takes for this spec: "motion" or the cached prototype
+def heatmap_model(spec: ModelSpec, load: Loader) -> Any:
+    """What `Heatmap(model=...)` takes for this spec: "motion" or the loaded prototype
     (which Heatmap copies)."""
     if spec.is_motion:
         return MOTION
-    loaded = _load(spec.weights)
+    loaded = load(spec.weights)
     if loaded.prototype is None:
         raise ModelLoadError(loaded.error or f"{spec.weights} could not be loaded")
     return loaded.prototype
 
 
-def save_weights(data: bytes) -> Path:
-    """Store uploaded weights under their content hash: the same file is loaded once."""
+def save_weights(data: bytes, folder: Path) -> Path:
+    """Store uploaded weights in `folder` under their content hash: the same file is
+    loaded once."""
     digest = hashlib.sha256(data).hexdigest()[:24]
-    path = data_dir() / "models" / f"{digest}.pt"
+    path = folder / f"{digest}.pt"
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial")
@@ -123,9 +137,3 @@ def save_weights(data: bytes) -> Path:
 def _yolo_spec(weights: str, label: str, prototype: Any, why: str, name: str) -> ModelSpec:
     names = tuple(str(n) for _, n in sorted(dict(prototype.names).items()))
     return ModelSpec(weights, label, f"{why} It knows {len(names)} classes.", names, name)
-
-
-def _for_upload(error: str, path: Path, name: str) -> str:
-    shown = name or path.name
-    return (error.replace(str(path), shown)
-            + " Upload a YOLO detection weights file (.pt), or choose the motion detector.")

@@ -1,19 +1,17 @@
 """The sidebar's analysis settings: model, classes, colormap, detection and heat options.
 
-Independent of any one page (the upload page uses it, a live page can too): it reads
+Independent of any one page (uploads, the live webcam and cameras use it): it reads
 widgets and returns a frozen `AnalysisSettings`; it starts nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 import numpy.typing as npt
 import streamlit as st
 
-from components.models import (
+from dashboard import runtime
+from dashboard.analysis.models import (
     AUTO,
     MOTION,
     UPLOADED,
@@ -22,36 +20,10 @@ from components.models import (
     resolve_model,
     save_weights,
 )
+from dashboard.analysis.settings import DEFAULT_COLORMAP, ENGINES, TRACKERS, AnalysisSettings
 from heatmap_core import COLORMAPS, ModelLoadError, colorize
 
-DEFAULT_COLORMAP = "inferno"
-TRACKERS = ("bytetrack.yaml", "botsort.yaml")
-ENGINES = {"pytorch": "PyTorch", "openvino": "OpenVINO (faster on CPUs)",
-           "onnx": "ONNX Runtime"}
-
-
-@dataclass(frozen=True)
-class AnalysisSettings:
-    """Everything the sidebar decides about a run, except the video and the region."""
-
-    model: ModelSpec | None  # None when the chosen model cannot load (see model_error)
-    model_error: str | None
-    colormap: str
-    classes: tuple[str, ...]  # empty: every class
-    conf: float
-    iou: float
-    tracker: str
-    opacity: float
-    decay_s: float | None  # heat half-life; None keeps all heat
-    stride: int
-    engine: str = "pytorch"
-
-    def heatmap_options(self) -> dict[str, Any]:
-        """Keyword arguments for `heatmap_core.Heatmap`, except model and region."""
-        return dict(colormap=self.colormap, classes=list(self.classes) or None,
-                    conf=self.conf, iou=self.iou, tracker=self.tracker,
-                    opacity=self.opacity, decay=self.decay_s, verbose=False,
-                    engine="pytorch" if self.model and self.model.is_motion else self.engine)
+__all__ = ["colormap_swatch", "model_banner", "sidebar_settings"]
 
 
 def colormap_swatch(name: str, width: int = 256, height: int = 14) -> npt.NDArray[np.uint8]:
@@ -128,6 +100,15 @@ def sidebar_settings(key: str) -> AnalysisSettings:
                             float(decay) if decay else None, int(stride), str(engine))
 
 
+def model_banner(settings: AnalysisSettings, consequence: str = "") -> None:
+    """Which model runs and why, or why none can (and what still works)."""
+    if settings.model is not None:
+        st.info(f"**Model: {settings.model.label}.** {settings.model.reason}",
+                icon=":material/memory:")
+    else:
+        st.error(f"No model can run: {settings.model_error} See the sidebar.{consequence}")
+
+
 def _model_picker(key: str) -> tuple[ModelSpec | None, str | None]:
     labels = {AUTO: "Auto: YOLO11n, else motion",
               MOTION: "Motion detector (no weights needed)",
@@ -150,10 +131,10 @@ def _model_picker(key: str) -> tuple[ModelSpec | None, str | None]:
             message = "Upload a weights file to use your own model."
             st.info(message)
             return None, message
-        uploaded_path = save_weights(weights.getvalue())
+        uploaded_path = save_weights(weights.getvalue(), runtime.data_folders().models)
         uploaded_name = weights.name
     try:
-        spec = resolve_model(choice, uploaded_path, uploaded_name)
+        spec = resolve_model(choice, runtime.loaded_model, uploaded_path, uploaded_name)
     except ModelLoadError as error:
         st.error(str(error))
         return None, str(error)

@@ -27,7 +27,7 @@ import av
 import numpy as np
 import numpy.typing as npt
 
-from components.live_clock import StreamClock
+from dashboard.live.clock import StreamClock
 from heatmap_core import Heatmap, ModelLoadError, RunSummary, save_snapshot
 
 __all__ = ["LiveSession", "LiveSnapshot"]
@@ -175,7 +175,7 @@ class LiveSession:
             if output is image:
                 return frame
             return av.VideoFrame.from_ndarray(output, format="bgr24")
-        except Exception as error:  # noqa: BLE001 - the stream must survive any frame
+        except Exception as error:
             _log.exception("live frame failed")
             with self._view:
                 self._error = f"A frame could not be analysed: {error}"

@@ -1,16 +1,16 @@
 """The server's line of analyses: at most `size` run at once, the rest wait in order.
 
 A semaphore would cap the number too, but cannot tell a waiting user how many are
-ahead of them, nor keep arrival order; this can. Thread-safe; one per server process.
+ahead of them, nor keep arrival order; this can. Thread-safe; one per server process
+(`dashboard.runtime.analysis_queue`).
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import deque
 
-__all__ = ["AnalysisQueue", "Ticket", "max_analyses", "queue_from_env"]
+__all__ = ["AnalysisQueue", "Ticket"]
 
 
 class Ticket:
@@ -64,14 +64,3 @@ class AnalysisQueue:
             len(self._running) < self.size and bool(self._waiting)
             and self._waiting[0] is ticket)
 
-
-def queue_from_env() -> AnalysisQueue:
-    """A line sized by $HEATMAP_MAX_ANALYSES (default 2); create one per process."""
-    return AnalysisQueue(max_analyses())
-
-
-def max_analyses() -> int:
-    try:
-        return max(1, int(os.environ.get("HEATMAP_MAX_ANALYSES", "2")))
-    except ValueError:
-        return 2

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.plain_text import plain
-from components.result_view import ResultMissing, RunResult, show_result
-from components.run_format import created_text, kind_text, status_text, viewer_zone
-from components.run_links import RUNS_PAGE, copy_link, current_run_link
-from components.runs_store import STORE_ERRORS
+from dashboard.common.links import RUNS_PAGE
+from dashboard.common.text import plain
+from dashboard.common.widgets import copy_link, current_run_link
+from dashboard.runtime import STORE_ERRORS
+from dashboard.runs.result import ResultMissing, RunResult
+from dashboard.runs.widgets import show_result
+from dashboard.runs.words import created_text, kind_text, status_text, viewer_zone
 from run_store import RunNotFound, RunStore, is_run_id
+
+__all__ = ["NOT_FOUND", "show_run"]
 
 NOT_FOUND = "This run does not exist or was deleted."
 

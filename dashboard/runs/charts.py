@@ -1,4 +1,5 @@
-"""Plotly figures of count events: pure functions of a table, testable without a page.
+"""Plotly figures of a run's count events: pure functions of a table, testable
+without a page.
 
 `events` is the table of events.csv: one row per counted crossing, with the columns
 frame, time_s, track_id, class, direction ("IN" or "OUT") and region.
@@ -11,8 +12,15 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-DIRECTIONS = ("IN", "OUT")
-COLORS = {"IN": "#2f9e44", "OUT": "#d9480f"}
+from dashboard.common.charts import (
+    COLORS,
+    DIRECTIONS,
+    add_cumulative,
+    cumulative_counts,
+    increments_of_events,
+    style_counts_figure,
+)
+
 BIN_CHOICES_S = (1, 5, 10, 30, 60, 300, 900, 3600)
 
 
@@ -24,14 +32,9 @@ def default_bin_s(duration_s: float) -> int:
 
 def cumulative_figure(events: pd.DataFrame, duration_s: float) -> go.Figure:
     """IN and OUT counted so far, as steps over the video's time."""
-    figure = go.Figure()
-    for direction in DIRECTIONS:
-        times = sorted(events.loc[events["direction"] == direction, "time_s"].astype(float))
-        figure.add_scatter(
-            x=[0.0, *times, max(duration_s, times[-1] if times else 0.0)],
-            y=[0, *range(1, len(times) + 1), len(times)], name=direction, mode="lines",
-            line={"shape": "hv", "color": COLORS[direction], "width": 2.5})
-    return _layout(figure, "Cumulative IN and OUT", "count so far", events.empty)
+    figure = add_cumulative(go.Figure(),
+                            cumulative_counts(increments_of_events(events), duration_s))
+    return _layout(figure, "Cumulative IN and OUT", "count so far")
 
 
 def interval_counts(events: pd.DataFrame, bin_s: float, duration_s: float) -> pd.DataFrame:
@@ -60,7 +63,7 @@ def interval_figure(events: pd.DataFrame, bin_s: float, duration_s: float) -> go
                        offset=-bin_s * 0.4 if direction == "IN" else 0.0,
                        hovertemplate=f"%{{y}} {direction}<extra></extra>")
     figure.update_layout(barmode="overlay")
-    return _layout(figure, f"IN and OUT per {duration_label(bin_s)}", "count", events.empty)
+    return _layout(figure, f"IN and OUT per {duration_label(bin_s)}", "count")
 
 
 def class_counts(events: pd.DataFrame) -> pd.DataFrame:
@@ -82,23 +85,14 @@ def class_figure(events: pd.DataFrame) -> go.Figure:
     figure.update_layout(barmode="group")
     figure.update_xaxes(title_text="class", type="category")
     figure.update_yaxes(title_text="count")
-    return _layout(figure, "IN and OUT per class", "count", events.empty, time_axis=False)
+    return _layout(figure, "IN and OUT per class", "count", time_axis=False)
 
 
-def _layout(figure: go.Figure, title: str, y_title: str, empty: bool,
+def _layout(figure: go.Figure, title: str, y_title: str,
             time_axis: bool = True) -> go.Figure:
-    figure.update_layout(title_text=title, legend_title_text="", hovermode="x unified",
-                         margin={"t": 48, "b": 8, "l": 8, "r": 8}, height=340)
-    most = max((max(trace.y, default=0) for trace in figure.data if trace.y is not None),
-               default=0)
-    figure.update_yaxes(title_text=y_title, rangemode="tozero", tickformat="d",
-                        dtick=1 if most <= 8 else None)  # no repeated ticks on small counts
-    if time_axis:
-        figure.update_xaxes(title_text="time in the video (s)", rangemode="tozero")
-    if empty:
-        figure.add_annotation(text="Nothing was counted", showarrow=False, xref="paper",
-                              yref="paper", x=0.5, y=0.5, font={"size": 16})
-    return figure
+    return style_counts_figure(figure, title=title, y_title=y_title,
+                               x_title="time in the video (s)" if time_axis else None,
+                               empty_text="Nothing was counted")
 
 
 def duration_label(seconds: float) -> str:

@@ -8,6 +8,8 @@ from PIL import Image
 
 from heatmap_core import COLORMAPS, colorize
 
+__all__ = ["page_icon"]
+
 
 def page_icon(size: int = 64) -> Image.Image:
     """A hot spot in the default colormap."""

@@ -13,12 +13,16 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 import plotly.colors as pc
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.charts import COLORS, DIRECTIONS
+from dashboard.common.charts import (
+    add_cumulative,
+    cumulative_counts,
+    increments_of_series,
+    style_counts_figure,
+)
 
 RUN_DASHES = ("solid", "dash")
 # Inferno from black: its own first colour, #000004, is one of the placeholder colours
@@ -37,37 +41,15 @@ class ComparedRun:
     heat: npt.NDArray[np.float32]  # `RunStore.heatmap`: object-seconds per pixel
 
 
-def cumulative_counts(series: Sequence[dict[str, Any]], duration_s: float) -> pd.DataFrame:
-    """IN and OUT counted so far at the end of each bin: columns time_s, IN, OUT, from
-    (0, 0, 0). A bin ends where the next starts; the last one at the end of the video."""
-    table = pd.DataFrame(list(series), columns=["start_s", "in", "out"])
-    starts = table["start_s"].astype(float).tolist()
-    ends = starts[1:] + ([max(duration_s, starts[-1])] if starts else [])
-    return pd.DataFrame({
-        "time_s": [0.0, *ends],
-        "IN": [0, *table["in"].astype(int).cumsum().tolist()],
-        "OUT": [0, *table["out"].astype(int).cumsum().tolist()],
-    })
-
-
 def counts_comparison_figure(runs: Sequence[ComparedRun]) -> go.Figure:
     """Cumulative IN and OUT of each run, on one time axis and one count axis: colour
     says the direction, the line style says the run."""
     figure = go.Figure()
     for run, dash in zip(runs, RUN_DASHES, strict=False):
-        counts = cumulative_counts(run.series, run.duration_s)
-        for direction in DIRECTIONS:
-            figure.add_scatter(
-                x=counts["time_s"], y=counts[direction], mode="lines",
-                name=f"{run.label} · {direction}", legendgroup=run.label,
-                line={"color": COLORS[direction], "dash": dash, "width": 2.5},
-                hovertemplate=f"%{{y}} {direction}<extra>{run.label}</extra>")
-    figure.update_layout(title_text="Cumulative IN and OUT", hovermode="x unified",
-                         legend_title_text="", height=380,
-                         margin={"t": 48, "b": 8, "l": 8, "r": 8})
-    figure.update_xaxes(title_text="time in the video (s)", rangemode="tozero")
-    figure.update_yaxes(title_text="count so far", rangemode="tozero", tickformat="d")
-    return figure
+        table = cumulative_counts(increments_of_series(run.series), run.duration_s)
+        add_cumulative(figure, table, label=run.label, dash=dash)
+    return style_counts_figure(figure, title="Cumulative IN and OUT", y_title="count so far",
+                               x_title="time in the video (s)", height=380)
 
 
 def shrink_heat(heat: npt.NDArray[np.float32], max_width: int = MAX_HEAT_WIDTH

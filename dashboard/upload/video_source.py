@@ -15,11 +15,14 @@ from typing import BinaryIO
 import numpy as np
 import numpy.typing as npt
 
-from components.storage import REPO_ROOT, data_dir, safe_filename, save_file
+from dashboard.sessions.storage import safe_filename, save_file
 from heatmap_core import open_video, sample_scene
 
+__all__ = ["VIDEO_TYPES", "VIDEO_TYPES_TEXT", "Sample", "VideoSource", "open_source",
+           "sample_video", "save_upload"]
+
 VIDEO_TYPES = ("mp4", "avi", "mov", "mkv", "webm")
-_REAL_SAMPLE = REPO_ROOT.parent / "shared" / "media" / "vtest.mp4"
+VIDEO_TYPES_TEXT = "MP4, AVI, MOV, MKV or WebM"
 
 
 @dataclass(frozen=True)
@@ -63,17 +66,13 @@ class Sample:
     about: str
 
 
-def sample_video() -> Sample:
-    """Real pedestrian footage when this checkout has it, else a rendered scene.
-
-    $HEATMAP_SAMPLE_VIDEO overrides where the footage is looked for. The rendered
-    scene needs nothing but this project, so "Try the sample video" always works.
-    """
-    footage = Path(os.environ.get("HEATMAP_SAMPLE_VIDEO") or _REAL_SAMPLE)
-    if footage.is_file():
+def sample_video(footage: Path | None, samples_folder: Path) -> Sample:
+    """The operator's footage (`Settings.sample_video`) when set, else a rendered scene
+    made once in `samples_folder`: "Try the sample video" always works."""
+    if footage is not None and footage.is_file():
         return Sample(footage, f"Sample: {footage.name}",
-                      "real pedestrian footage from a fixed camera")
-    rendered = data_dir() / "samples" / "sample_scene.mp4"
+                      "real footage from a fixed camera, chosen by this server's operator")
+    rendered = samples_folder / "sample_scene.mp4"
     if not rendered.is_file():
         rendered.parent.mkdir(parents=True, exist_ok=True)
         partial = rendered.with_name(f".{uuid.uuid4().hex[:8]}.partial.mp4")

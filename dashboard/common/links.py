@@ -1,0 +1,33 @@
+"""Where things are in the app: the pages' files, and a run's shareable address.
+
+A run's dashboard opens at `<app>/?run=<id>` in any browser: the id is the only thing
+the link carries, and it is unguessable (see `run_store.ids`).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+__all__ = ["COMPARE_PAGE", "LIVE_PAGE", "RUNS_PAGE", "RUN_PAGE", "RUN_PARAM", "UPLOAD_PAGE",
+           "run_link"]
+
+UPLOAD_PAGE = "app_pages/upload.py"
+LIVE_PAGE = "app_pages/live.py"
+RUNS_PAGE = "app_pages/runs.py"
+COMPARE_PAGE = "app_pages/compare.py"
+RUN_PAGE = "app_pages/run.py"
+RUN_PARAM = "run"
+
+
+def run_link(run_id: str, page_url: str | None, base_path: str = "") -> str:
+    """The address of the run's dashboard: the browser's scheme and host, the server's
+    base path (`server.baseUrlPath`) and `/?run=<id>`. Without the browser's address
+    (an AppTest, say) it is a link from the server's root.
+
+        >>> run_link("abc", "https://cams.example.org/runs?x=1", "heat")
+        'https://cams.example.org/heat/?run=abc'
+    """
+    parts = urlsplit(page_url or "")
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    base = base_path.strip("/")
+    return f"{origin}{'/' + base if base else ''}/?{urlencode({RUN_PARAM: run_id})}"

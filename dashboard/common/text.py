@@ -1,0 +1,29 @@
+"""Words the pages share: user-given text made safe to show inside Markdown, and the
+few phrasings of times and outcomes every page words the same way."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["clock_text", "plain", "stop_reason_text"]
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^])")
+
+
+def plain(text: str) -> str:
+    """`text` shown literally in Markdown: a run named '**x**' is not bold, and
+    ':red[x]' or '[x](y)' are not directives or links."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
+
+
+def clock_text(seconds: float) -> str:
+    """A duration as a clock: '0:05', '12:30', '1:02:03'."""
+    minutes, secs = divmod(max(0, int(seconds)), 60)
+    if minutes >= 60:
+        return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+def stop_reason_text(stop_reason: str) -> str:
+    """How a partial run ended, after 'the analysis …'."""
+    return "was stopped" if stop_reason == "stopped" else f"ended early ({stop_reason})"

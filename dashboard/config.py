@@ -1,0 +1,108 @@
+"""The dashboard's settings: one validated, frozen object, read from the environment once.
+
+Every value the operator can set lives here, with its default and its check, and nowhere
+else: pages and workers receive the `Settings` (through `dashboard.runtime.settings()`)
+instead of reading `os.environ`. A bad value is a `SettingsError` naming the variable,
+what it holds and what it should hold; the app shows it and starts no page.
+
+| variable | default | what |
+|---|---|---|
+| HEATMAP_DATA_DIR | `data/` in the folder the app is started from | uploads, results, runs |
+| DATABASE_URL | SQLite in the data dir | the run store's database |
+| HEATMAP_MAX_ANALYSES | 2 | analyses running at once; more wait in line |
+| HEATMAP_ICE_SERVERS | none (or `ice_servers` in secrets.toml) | STUN/TURN for the live page |
+| HEATMAP_SAMPLE_VIDEO | none: a rendered scene | footage offered as the sample |
+| HEATMAP_CACHE_DIR | ~/.cache/heatmap_core | ONNX / OpenVINO exports of weights |
+| HEATMAP_ABANDON_S | 60 | a tab away this long has its analysis stopped |
+| HEATMAP_SESSION_TTL_H | 24 | session folders idle this long are removed |
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dashboard.live.ice import IceConfig, ice_config
+
+__all__ = ["VARIABLES", "Settings", "SettingsError"]
+
+VARIABLES = ("HEATMAP_DATA_DIR", "DATABASE_URL", "HEATMAP_MAX_ANALYSES", "HEATMAP_ICE_SERVERS",
+             "HEATMAP_SAMPLE_VIDEO", "HEATMAP_CACHE_DIR", "HEATMAP_ABANDON_S",
+             "HEATMAP_SESSION_TTL_H")
+
+
+class SettingsError(ValueError):
+    """A setting the app cannot start with; the message names the variable and the fix."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the operator chose; see the module docstring for each value's source."""
+
+    data_dir: Path
+    database_url: str | None = None
+    max_analyses: int = 2
+    ice: IceConfig = field(default_factory=IceConfig)
+    sample_video: Path | None = None
+    cache_dir: Path = field(default_factory=lambda: Path.home() / ".cache" / "heatmap_core")
+    abandon_s: float = 60.0
+    session_ttl_h: float = 24.0
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str], secrets: Mapping[str, Any] | None = None,
+                     *, cwd: Path | None = None) -> Settings:
+        """The settings in `environ` (and `secrets`, for the ICE servers); SettingsError
+        for the first value that is not valid."""
+        base = cwd or Path.cwd()
+        data_dir = _path(environ, "HEATMAP_DATA_DIR") or base / "data"
+        sample = _path(environ, "HEATMAP_SAMPLE_VIDEO")
+        if sample is not None and not sample.is_file():
+            raise SettingsError(f"HEATMAP_SAMPLE_VIDEO: there is no file at {sample}. Point "
+                                "it at a video file, or unset it to offer a rendered scene.")
+        return cls(
+            data_dir=data_dir if data_dir.is_absolute() else base / data_dir,
+            database_url=environ.get("DATABASE_URL", "").strip() or None,
+            max_analyses=_whole(environ, "HEATMAP_MAX_ANALYSES", 2),
+            ice=ice_config(environ, secrets or {}),
+            sample_video=sample,
+            cache_dir=_path(environ, "HEATMAP_CACHE_DIR")
+            or Path.home() / ".cache" / "heatmap_core",
+            abandon_s=_positive(environ, "HEATMAP_ABANDON_S", 60.0),
+            session_ttl_h=_positive(environ, "HEATMAP_SESSION_TTL_H", 24.0),
+        )
+
+
+def _path(environ: Mapping[str, str], name: str) -> Path | None:
+    value = environ.get(name, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def _whole(environ: Mapping[str, str], name: str, default: int) -> int:
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise SettingsError(f"{name} must be a whole number of 1 or more, got {text!r}. "
+                            f"Fix it or unset it (default {default}).")
+    return value
+
+
+def _positive(environ: Mapping[str, str], name: str, default: float) -> float:
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (value > 0 and math.isfinite(value)):
+        raise SettingsError(f"{name} must be a number above 0, got {text!r}. Fix it or "
+                            f"unset it (default {default:g}).")
+    return value

@@ -1,0 +1,75 @@
+"""Keeping an analysis as a saved run: the one way every feature saves (an upload's
+job, a live session, a camera), with one wording of why a save failed.
+
+A save never raises: a database that is down must not lose the result on the page, so
+the outcome says what was saved, or why not, in words a user can act on (no server
+paths, no database addresses).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard.analysis.settings import AnalysisSettings
+from heatmap_core import Region
+from run_store import IncompleteRun, RunKind, RunRecord, RunStore
+from run_store.store import MAX_NAME_LENGTH
+
+__all__ = ["SaveOutcome", "Saver", "run_name", "save_as_run", "saver_for"]
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """The saved run, or why the result could not be saved (the result still stands)."""
+
+    saved: RunRecord | None
+    error: str | None = None
+
+
+Saver = Callable[[Path], SaveOutcome]
+
+
+def run_name(label: str) -> str | None:
+    """A run's name from a label (the file name the user gave, or what they typed), or
+    None (the store then names it after the video) when nothing usable is left."""
+    name = label.replace("\x00", "").strip()[:MAX_NAME_LENGTH]
+    return name or None
+
+
+def save_as_run(store: RunStore, folder: Path, *, name: str | None,
+                settings: AnalysisSettings, regions: Sequence[Region],
+                kind: RunKind) -> SaveOutcome:
+    """Save the analysis in `folder` as a run; never raises."""
+    try:
+        return SaveOutcome(store.save_run(folder, name=run_name(name or ""),
+                                          settings=settings.record(regions), kind=kind))
+    except Exception as error:  # whatever happens, the result on the page must stay
+        _log.exception("saving the analysis in %s as a run failed", folder)
+        return SaveOutcome(None, _reason(error))
+
+
+def saver_for(store: RunStore, settings: AnalysisSettings, regions: Sequence[Region],
+              label: str, kind: RunKind = "upload") -> Saver:
+    """What an analysis job calls on its finished folder to save it as a run."""
+    return partial(save_as_run, store, name=label, settings=settings, regions=regions,
+                   kind=kind)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, IncompleteRun):
+        return f"the result is incomplete: {error}"
+    if isinstance(error, (SQLAlchemyError, ConnectionError)):
+        return "the database of saved runs cannot be reached"
+    if isinstance(error, OSError):
+        return f"the data folder could not be written ({error.strerror or 'I/O error'})"
+    if isinstance(error, ValueError):
+        return str(error)
+    return f"unexpected error ({type(error).__name__})"
