@@ -48,9 +48,10 @@ def test_cumulative_figure_steps_up_once_per_event_and_runs_to_the_end() -> None
     figure = charts.cumulative_figure(
         events((2.0, "IN", "object"), (6.0, "IN", "object"), (3.0, "OUT", "object")), 10.0)
     by_name = {trace.name: trace for trace in figure.data}
-    assert list(by_name["IN"].x) == [0.0, 2.0, 6.0, 10.0]
-    assert list(by_name["IN"].y) == [0, 1, 2, 2]
-    assert list(by_name["OUT"].y) == [0, 1, 1]
+    assert list(by_name["IN"].x) == list(by_name["OUT"].x) == [0.0, 2.0, 3.0, 6.0, 10.0]
+    assert list(by_name["IN"].y) == [0, 1, 1, 2, 2]
+    assert list(by_name["OUT"].y) == [0, 0, 1, 1, 1]
+    assert by_name["IN"].line.shape == "hv"
 
 
 @pytest.mark.parametrize("figure", [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -10,15 +11,19 @@ from dashboard.analysis import models
 from heatmap_core import Heatmap, ModelLoadError, is_official_name
 
 
-@pytest.fixture(autouse=True)
-def data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    monkeypatch.setenv("HEATMAP_DATA_DIR", str(tmp_path))
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def loads_as(prototype: object | None, error: str | None = None):
-    """A stand-in for the model cache: every name loads as `prototype` (or fails)."""
-    return lambda weights: models._Loaded(prototype, error)
+def loads_as(prototype: object | None, error: str | None = None) -> models.Loader:
+    """A loader for which every name loads as `prototype` (or fails with `error`)."""
+    return lambda weights: models.LoadedModel(prototype, error)
+
+
+def cached_loader() -> models.Loader:
+    """The real loader behind a cache, as the app's process-wide one."""
+    return functools.cache(models.load_prototype)
 
 
 def test_official_names_start_with_yolo11n_and_are_all_official() -> None:
@@ -29,24 +34,20 @@ def test_official_names_start_with_yolo11n_and_are_all_official() -> None:
 
 
 def test_the_motion_detector_has_one_class_called_object() -> None:
-    spec = models.resolve_model(models.MOTION)
+    spec = models.resolve_model(models.MOTION, loads_as(None, "nothing loads"))
     assert (spec.is_motion, spec.class_names) == (True, ("object",))
-    assert models.heatmap_model(spec) == "motion"
+    assert models.heatmap_model(spec, loads_as(None, "nothing loads")) == "motion"
 
 
-def test_auto_runs_motion_and_says_why_when_yolo11n_cannot_load(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(models, "_load", loads_as(None, "no internet"))
-    spec = models.resolve_model(models.AUTO)
+def test_auto_runs_motion_and_says_why_when_yolo11n_cannot_load() -> None:
+    spec = models.resolve_model(models.AUTO, loads_as(None, "no internet"))
     assert spec.is_motion
     assert "yolo11n.pt" in spec.reason and "motion detector runs" in spec.reason
 
 
-def test_auto_runs_yolo11n_when_its_weights_load(monkeypatch: pytest.MonkeyPatch,
-                                                 yolo_weights: Path) -> None:
+def test_auto_runs_yolo11n_when_its_weights_load(yolo_weights: Path) -> None:
     prototype = models.load_model(yolo_weights)
-    monkeypatch.setattr(models, "_load", loads_as(prototype))
-    spec = models.resolve_model(models.AUTO)
+    spec = models.resolve_model(models.AUTO, loads_as(prototype))
     assert (spec.weights, spec.label) == ("yolo11n.pt", "YOLO11n")
     assert spec.class_names[:3] == ("person", "bicycle", "car")
     assert "available" in spec.reason
@@ -54,19 +55,22 @@ def test_auto_runs_yolo11n_when_its_weights_load(monkeypatch: pytest.MonkeyPatch
 
 def test_uploaded_weights_load_once_and_give_the_models_class_names(
         yolo_weights: Path, data_dir: Path) -> None:
-    path = models.save_weights(yolo_weights.read_bytes())
+    path = models.save_weights(yolo_weights.read_bytes(), data_dir / "models")
     assert path.parent == data_dir / "models"
-    assert models.save_weights(yolo_weights.read_bytes()) == path  # same content, same file
-    spec = models.resolve_model(models.UPLOADED, path, "best.pt")
+    assert models.save_weights(yolo_weights.read_bytes(), data_dir / "models") == path
+    load = cached_loader()
+    spec = models.resolve_model(models.UPLOADED, load, path, "best.pt")
     assert (spec.label, spec.name) == ("Uploaded weights (best.pt)", "best.pt")
     assert "person" in spec.class_names and len(spec.class_names) == 80
-    assert models.heatmap_model(spec) is models.heatmap_model(spec)  # cached
+    assert models.heatmap_model(spec, load) is models.heatmap_model(spec, load)  # loaded once
 
 
 def test_heatmaps_built_from_the_cached_prototype_do_not_share_a_model(
-        yolo_weights: Path) -> None:
-    spec = models.resolve_model(models.UPLOADED, models.save_weights(yolo_weights.read_bytes()))
-    prototype = models.heatmap_model(spec)
+        yolo_weights: Path, data_dir: Path) -> None:
+    load = cached_loader()
+    weights = models.save_weights(yolo_weights.read_bytes(), data_dir / "models")
+    spec = models.resolve_model(models.UPLOADED, load, weights)
+    prototype = models.heatmap_model(spec, load)
     first, second = (Heatmap(model=prototype, verbose=False) for _ in range(2))
     assert first.detector.model is not second.detector.model
     assert prototype not in (first.detector.model, second.detector.model)
@@ -74,24 +78,23 @@ def test_heatmaps_built_from_the_cached_prototype_do_not_share_a_model(
 
 def test_weights_that_cannot_load_say_what_to_do_without_server_paths(
         data_dir: Path) -> None:
-    path = models.save_weights(b"this is not a model")
+    path = models.save_weights(b"this is not a model", data_dir / "models")
     with pytest.raises(ModelLoadError) as error:
-        models.resolve_model(models.UPLOADED, path, "best.pt")
+        models.resolve_model(models.UPLOADED, cached_loader(), path, "best.pt")
     message = str(error.value)
     assert "best.pt" in message and str(data_dir) not in message
     assert "choose the motion detector" in message
+    assert not path.exists()  # a rejected file is not kept
 
 
 def test_choosing_uploaded_weights_without_a_file_asks_for_one() -> None:
     with pytest.raises(ModelLoadError, match="Upload a YOLO weights file"):
-        models.resolve_model(models.UPLOADED)
+        models.resolve_model(models.UPLOADED, cached_loader())
 
 
-def test_an_official_model_that_cannot_be_fetched_says_how_to_use_it_here(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(models, "_load", loads_as(None, "yolo11s.pt could not be downloaded."))
+def test_an_official_model_that_cannot_be_fetched_says_how_to_use_it_here() -> None:
     with pytest.raises(ModelLoadError) as error:
-        models.resolve_model("yolo11s.pt")
+        models.resolve_model("yolo11s.pt", loads_as(None, "yolo11s.pt could not be downloaded."))
     assert str(error.value) == ('yolo11s.pt could not be downloaded. In this app: choose '
                                 '"Upload YOLO weights" and upload the file, or choose the '
                                 'motion detector.')

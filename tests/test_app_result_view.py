@@ -50,7 +50,22 @@ def test_the_cards_show_the_summarys_numbers(run_folder: Path) -> None:
 def test_it_offers_every_file_for_download(run_folder: Path) -> None:
     at = show(run_folder)
     assert [b.proto.label for b in at.get("download_button")] == [
-        "Video .mp4", "Heatmap .png", "Raw heat .npy", "Events .csv", "Summary .json"]
+        "Video .mp4", "Heatmap .png", "Raw heat .npy", "Events .csv", "Series .csv",
+        "Summary .json"]
+    assert not any(b.proto.disabled for b in at.get("download_button"))
+
+
+def test_the_time_spent_in_each_zone_is_shown(run_folder: Path, tmp_path: Path) -> None:
+    summary = json.loads((run_folder / "summary.json").read_text())
+    for file in run_folder.iterdir():
+        (tmp_path / file.name).write_bytes(file.read_bytes())
+    zones = [{"name": "till", "kind": "zone", "mean_dwell_s": 12.345},
+             {"name": "door", "kind": "zone", "mean_dwell_s": None},
+             {"name": "line", "kind": "line", "mean_dwell_s": None}]
+    (tmp_path / "summary.json").write_text(json.dumps(dict(summary, regions=zones)))
+    captions = [c.value for c in show(tmp_path).caption]
+    assert ("Time spent in each zone, per visit on average: till 12.3 s; door: no visit "
+            "has ended yet.") in captions
 
 
 def test_the_events_table_lists_each_crossing(run_folder: Path) -> None:

@@ -9,11 +9,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.common.charts import COLORS
+from dashboard.common.charts import COLORS, cumulative_counts, increments_of_series
 from dashboard.runs.compare_charts import (
     ComparedRun,
     counts_comparison_figure,
-    cumulative_counts,
     heat_comparison_figure,
     shrink_heat,
 )
@@ -38,14 +37,15 @@ def run(label: str, heat: np.ndarray | None = None, duration_s: float = 3.0,
 # --- Counts on shared axes ------------------------------------------------------------
 
 def test_cumulative_counts_add_up_bin_by_bin_from_zero() -> None:
-    table = cumulative_counts(series((0.0, 1, 0), (1.0, 0, 2), (2.0, 1, 0)), duration_s=3.5)
-    assert table.to_dict("list") == {"time_s": [0.0, 1.0, 2.0, 3.5],
-                                     "IN": [0, 1, 1, 2], "OUT": [0, 0, 2, 2]}
+    rows = series((0.0, 1, 0), (1.0, 0, 2), (2.0, 1, 0))
+    table = cumulative_counts(increments_of_series(rows), 3.5)
+    assert table.to_dict("list") == {"time_s": [0.0, 0.0, 1.0, 2.0, 3.5],
+                                     "IN": [0, 1, 1, 2, 2], "OUT": [0, 0, 2, 2, 2]}
 
 
 def test_a_run_without_bins_counts_nothing() -> None:
-    assert cumulative_counts([], duration_s=0.0).to_dict("list") == {
-        "time_s": [0.0], "IN": [0], "OUT": [0]}
+    assert cumulative_counts([], 0.0).to_dict("list") == {
+        "time_s": [0.0, 0.0], "IN": [0, 0], "OUT": [0, 0]}
 
 
 def test_both_runs_share_one_time_axis_and_one_count_axis() -> None:
@@ -55,7 +55,9 @@ def test_both_runs_share_one_time_axis_and_one_count_axis() -> None:
     assert [t.name for t in figure.data] == ["A: Monday · IN", "A: Monday · OUT",
                                              "B: Tuesday · IN", "B: Tuesday · OUT"]
     assert {(t.xaxis, t.yaxis) for t in figure.data} == {(None, None)}  # the one pair of axes
-    assert list(figure.data[2].y) == [0, 0, 4] and list(figure.data[2].x) == [0.0, 2.5, 5.0]
+    assert list(figure.data[2].y) == [0, 0, 4, 4]
+    assert list(figure.data[2].x) == [0.0, 0.0, 2.5, 5.0]
+    assert {t.line.shape for t in figure.data} == {"hv"}
     assert [t.line.dash for t in figure.data] == ["solid", "solid", "dash", "dash"]
     assert [t.line.color for t in figure.data] == [COLORS["IN"], COLORS["OUT"]] * 2
 

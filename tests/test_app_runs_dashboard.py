@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.runs.result import RunResult
 from dashboard.runs.dashboard_widgets import NOT_FOUND
+from dashboard.runs.result import RunResult
 from run_store import RunRecord, RunStore, new_run_id
 from tests.saved_runs import SETTINGS, analysed, live_session, street_video
 
@@ -85,7 +85,8 @@ def test_every_file_can_be_downloaded_from_the_store(store: RunStore,
     run = store.save_run(analyses["complete"], settings=SETTINGS)
     buttons = open_link(run.id).get("download_button")
     assert [b.proto.label for b in buttons] == [
-        "Video .mp4", "Heatmap .png", "Raw heat .npy", "Events .csv", "Summary .json"]
+        "Video .mp4", "Heatmap .png", "Raw heat .npy", "Events .csv", "Series .csv",
+        "Summary .json"]
     assert not any(b.proto.disabled for b in buttons)
 
 

@@ -4,6 +4,7 @@ the result still shows. Also the pure helpers: links, names, words, day filters.
 
 from __future__ import annotations
 
+import shutil
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -12,15 +13,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.analysis.models import ModelSpec
+from dashboard.analysis.settings import AnalysisSettings
+from dashboard.common.links import run_link
+from dashboard.common.text import plain
+from dashboard.runs.filter import RunFilter
+from dashboard.runs.saving import run_name, saver_for
+from dashboard.runs.words import created_text, viewer_zone
 from dashboard.upload.job import AnalysisJob
 from dashboard.upload.queue import AnalysisQueue
-from dashboard.analysis.models import ModelSpec
-from dashboard.common.text import plain
-from dashboard.runs.words import created_text, viewer_zone
-from dashboard.common.links import run_link
-from dashboard.runs.saving import run_name
-from dashboard.runs.filter import RunFilter
-from dashboard.analysis.settings import AnalysisSettings
 from heatmap_core import Heatmap, Region
 from run_store import RunStore, is_run_id
 from tests.saved_runs import LINE, street_video
@@ -100,67 +101,67 @@ def test_a_failed_save_is_a_warning_and_the_result_still_shows(
     monkeypatch.setattr(RunStore, "save_run", database_down)
     at = analysed_upload(data_dir, "crossing.mp4", crossing_mp4)
     assert at.warning[0].value.startswith(
-        "This result could not be saved as a run (ConnectionError), so it has no link")
+        "This result could not be saved as a run (the database of saved runs cannot be "
+        "reached), so it has no link")
     assert {m.label: int(m.value) for m in at.metric}["In"] == 3
     assert not [m for m in at.markdown if "Saved as run" in m.value]
+
+
+MOTION = ModelSpec("motion", "Motion detector", "you chose it", ("object",), "motion")
+SETTINGS = AnalysisSettings(MOTION, None)
 
 
 # --- The job saves from its own thread ------------------------------------------------
 
 def test_the_job_saves_its_result_before_it_says_finished(tmp_path: Path) -> None:
     video = street_video(tmp_path)
-    folders: list[Path] = []
-
-    def save(folder: Path):
-        folders.append(folder)
-        return RunStore(None, tmp_path / "data").save_run(folder, settings={})
-
+    store = RunStore(None, tmp_path / "data")
+    save = saver_for(store, SETTINGS, [], "street.mp4")
     job = AnalysisJob(video, Heatmap(model="motion", region=LINE, verbose=False),
                       tmp_path / "out", AnalysisQueue(1), save=save).start()
     job.join(60)
     state = job.snapshot()
-    assert state.status == "finished" and folders == [tmp_path / "out"]
+    assert state.status == "finished" and state.save_error is None
     assert state.saved is not None and state.saved.in_count == state.summary.in_count
-    assert state.save_error is None
+    assert [r.id for r in store.list()] == [state.saved.id]
+    assert state.saved.name == "street.mp4" and state.saved.settings["model"] == "motion"
 
 
 def test_a_save_that_fails_leaves_the_result_finished(tmp_path: Path) -> None:
-    def save(folder: Path):
-        raise OSError("disk full")
-
+    store = RunStore(None, tmp_path / "data")
+    shutil.rmtree(tmp_path / "data" / "runs", ignore_errors=True)
+    (tmp_path / "data").mkdir(exist_ok=True)
+    (tmp_path / "data" / "runs").write_text("a file where the runs' folder should be")
     job = AnalysisJob(street_video(tmp_path), Heatmap(model="motion", verbose=False),
-                      tmp_path / "out", AnalysisQueue(1), save=save).start()
+                      tmp_path / "out", AnalysisQueue(1),
+                      save=saver_for(store, SETTINGS, [], "street.mp4")).start()
     job.join(60)
     state = job.snapshot()
-    assert (state.status, state.saved, state.save_error) == ("finished", None, "OSError")
+    assert (state.status, state.saved) == ("finished", None)
+    assert state.save_error == "the data folder could not be written (File exists)"
     assert (tmp_path / "out" / "summary.json").is_file()
+    assert store.list() == []
 
 
 def test_a_failed_analysis_is_not_saved(tmp_path: Path) -> None:
     not_a_video = tmp_path / "notes.mp4"
     not_a_video.write_text("not a video")
-    saves: list[Path] = []
-
-    def save(folder: Path):
-        saves.append(folder)
-        return RunStore(None, tmp_path / "data").save_run(folder, settings={})
-
+    store = RunStore(None, tmp_path / "data")
     job = AnalysisJob(not_a_video, Heatmap(model="motion", verbose=False), tmp_path / "out",
-                      AnalysisQueue(1), save=save).start()
+                      AnalysisQueue(1), save=saver_for(store, SETTINGS, [], "notes.mp4")).start()
     job.join(60)
-    assert job.snapshot().status == "failed" and saves == []
+    assert job.snapshot().status == "failed" and store.list() == []
 
 
 # --- Pure helpers ---------------------------------------------------------------------
 
-MOTION = ModelSpec("motion", "Motion detector", "you chose it", ("object",), "motion")
 
 
 def test_run_settings_are_plain_json_of_the_sidebar_and_the_regions() -> None:
     settings = AnalysisSettings(MOTION, None, "jet", ("object",), 0.3, 0.6,
                                 "botsort.yaml", 0.4, 30.0, 2, "openvino")
     zone = Region(((0, 0), (100, 0), (100, 50)), name="door", in_direction="down")
-    assert run_settings(settings, [zone]) == {
+    assert settings.record([zone]) == {
         "model": "motion", "classes": ["object"],
         "regions": [{"name": "door", "points": [[0.0, 0.0], [100.0, 0.0], [100.0, 50.0]],
                      "in_direction": "down", "kind": "zone"}],

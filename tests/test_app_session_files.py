@@ -11,9 +11,8 @@ import pytest
 from dashboard.sessions.files import SessionFiles, SessionWatcher, sweep_sessions
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("HEATMAP_DATA_DIR", str(tmp_path))
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
@@ -32,23 +31,25 @@ class Job:
 
 
 class World:
-    """Who is connected, and what time it is."""
+    """Who is connected, what time it is, and where sessions keep their files."""
 
-    def __init__(self) -> None:
+    def __init__(self, sessions: Path) -> None:
         self.now = 0.0
         self.connected: set[str] = set()
+        self.sessions = sessions
 
 
 def session_with_files(world: World, connection: str) -> SessionFiles:
-    files = SessionFiles(f"{connection:0>32}", connection)
+    session_id = f"{connection:0>32}"
+    files = SessionFiles(session_id, connection, world.sessions / session_id)
     (files.folder / "upload").mkdir(parents=True)
     (files.folder / "upload" / "video.mp4").write_bytes(b"x")
     world.connected.add(connection)
     return files
 
 
-def test_a_user_who_left_has_analyses_stopped_then_files_removed() -> None:
-    world = World()
+def test_a_user_who_left_has_analyses_stopped_then_files_removed(tmp_path: Path) -> None:
+    world = World(tmp_path)
     watcher = SessionWatcher(world.connected.__contains__, abandon_s=30, forget_s=120,
                              clock=lambda: world.now)
     leaving, staying = (watcher.add(session_with_files(world, c)) for c in ("a", "b"))
@@ -72,8 +73,8 @@ def test_a_user_who_left_has_analyses_stopped_then_files_removed() -> None:
     assert not staying_job.stopped and staying.folder.exists()
 
 
-def test_a_user_who_comes_back_in_time_keeps_everything() -> None:
-    world = World()
+def test_a_user_who_comes_back_in_time_keeps_everything(tmp_path: Path) -> None:
+    world = World(tmp_path)
     watcher = SessionWatcher(world.connected.__contains__, abandon_s=30, forget_s=120,
                              clock=lambda: world.now)
     files = watcher.add(session_with_files(world, "a"))
@@ -98,5 +99,5 @@ def test_the_sweep_removes_idle_sessions_and_keeps_active_ones(data_dir: Path) -
         os.utime(path, (day_ago, day_ago))
     for path in [active, active / "runs", active / "runs" / "r1"]:  # a fresh file inside
         os.utime(path, (day_ago, day_ago))
-    assert sweep_sessions(24 * 3600) == [idle.name]
+    assert sweep_sessions(data_dir / "sessions", 24 * 3600) == [idle.name]
     assert not idle.exists() and active.exists()

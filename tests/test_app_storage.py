@@ -25,27 +25,20 @@ def test_uploaded_names_become_safe_file_names(name: str, safe: str) -> None:
     assert storage.safe_filename(name) == safe
 
 
-def test_the_data_dir_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch,
-                                                 tmp_path: Path) -> None:
-    monkeypatch.setenv("HEATMAP_DATA_DIR", str(tmp_path))
-    assert storage.data_dir() == tmp_path
-    monkeypatch.delenv("HEATMAP_DATA_DIR")
-    assert storage.data_dir() == storage.REPO_ROOT / "data"
-
-
-def test_each_run_gets_a_new_empty_folder_inside_its_session(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("HEATMAP_DATA_DIR", str(tmp_path))
+def test_each_run_gets_a_new_empty_folder_inside_its_session(tmp_path: Path) -> None:
+    folders = storage.DataFolders(tmp_path)
     session = storage.new_session_id()
-    first, second = storage.new_run_dir(session), storage.new_run_dir(session)
+    first, second = folders.new_run_dir(session), folders.new_run_dir(session)
     assert first != second
     assert first.parent == second.parent == tmp_path / "sessions" / session / "runs"
     assert list(first.iterdir()) == []
+    assert folders.upload_folder(session) == tmp_path / "sessions" / session / "upload"
 
 
-def test_a_session_id_that_is_not_ours_is_refused() -> None:
-    with pytest.raises(ValueError):
-        storage.session_dir("../../etc")
+@pytest.mark.parametrize("session_id", ["../../etc", "", "A" * 32, "0" * 31])
+def test_a_session_id_that_is_not_ours_is_refused(tmp_path: Path, session_id: str) -> None:
+    with pytest.raises(ValueError, match="not a session id"):
+        storage.DataFolders(tmp_path).session(session_id)
 
 
 def test_saving_a_file_leaves_no_partial_copy_behind(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ import streamlit_webrtc
 from streamlit.testing.v1 import AppTest
 
 from dashboard.live.session import LiveSession
+from dashboard.live.state import LiveState
 from run_store import RunStore
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -64,8 +65,12 @@ def cards(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def state(at: AppTest) -> LiveState:
+    return at.session_state["live_page"]
+
+
 def session(at: AppTest) -> LiveSession:
-    return at.session_state["live_session"]
+    return state(at).session
 
 
 def stream(at: AppTest, frames: list[np.ndarray]) -> AppTest:
@@ -106,7 +111,7 @@ def test_a_connection_that_never_brings_video_or_drops_says_what_to_do(
         camera: CameraStub, frames) -> None:
     at = open_live_page(camera)
     wall = [1000.0]
-    at.session_state["live_session"] = LiveSession(monotonic=lambda: wall[0])
+    state(at).session = LiveSession(monotonic=lambda: wall[0])
     camera.playing = True
     at.run()
     wall[0] += 30
@@ -147,7 +152,7 @@ def test_a_snapshot_of_the_live_view_is_where_the_region_is_drawn(
     assert points.value == "[(0, 180), (480, 180)]"
     points.set_value("[(240, 0), (240, 360)]").run()
     at.button(key="live_apply_region").click().run()
-    assert at.session_state["live_region"].points == ((240.0, 0.0), (240.0, 360.0))
+    assert state(at).region.points == ((240.0, 0.0), (240.0, 360.0))
     assert any("Counting on a line through (240, 0), (240, 360)" in c.value
                for c in at.caption)
     assert session(at).snapshot().frames == 0  # a new region starts the counts over
