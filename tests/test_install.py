@@ -16,13 +16,13 @@ Invariants, checked against the real installed distributions:
 
 from __future__ import annotations
 
-import importlib.metadata as metadata
-import tomllib
 from collections.abc import Iterable
+from importlib import metadata
 from pathlib import Path
 
 import cv2
 import numpy as np
+import tomllib
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
