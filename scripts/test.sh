@@ -6,8 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -r requirements-test.txt
+# A venv made before the locks may hold the GUI OpenCV, which shares cv2/ with the headless
+# one: remove both, and the locks put back the headless alone.
+if .venv/bin/python -m pip show --quiet opencv-python 2>/dev/null; then
+    .venv/bin/python -m pip uninstall --quiet --yes opencv-python opencv-python-headless
+fi
+# The locks are complete (README.md, "Installing"): --no-deps keeps out what they leave out.
+.venv/bin/python -m pip install --quiet --no-deps --require-hashes \
+    -r requirements.lock -r requirements-torch.lock -r requirements-test.lock
+.venv/bin/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
