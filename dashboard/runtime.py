@@ -10,8 +10,8 @@ prototype that every analysis copies (Ultralytics keeps tracker state on the mod
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -77,8 +77,8 @@ def current_session() -> SessionFiles:
         files = SessionFiles(session_id, ctx.session_id if ctx else "",
                              data_folders().session(session_id))
         state[_SESSION_FILES] = session_watcher().add(files) if ctx else files
-    files: SessionFiles = state[_SESSION_FILES]
-    return files
+    current: SessionFiles = state[_SESSION_FILES]
+    return current
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

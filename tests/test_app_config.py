@@ -55,7 +55,7 @@ def test_ice_servers_come_from_secrets_when_the_environment_has_none(tmp_path: P
 ])
 def test_a_bad_value_is_refused_naming_the_variable_and_the_fix(
         tmp_path: Path, name: str, value: str, says: str) -> None:
-    with pytest.raises(SettingsError, match="unset it|Point it") as error:
+    with pytest.raises(SettingsError, match=r"unset it|Point it") as error:
         Settings.from_environ({name: value}, cwd=tmp_path)
     assert says in str(error.value)
 

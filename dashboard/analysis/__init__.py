@@ -1,0 +1,1 @@
+"""What to run: the model catalogue and the sidebar's analysis settings."""

@@ -89,7 +89,8 @@ def sidebar_settings(key: str) -> AnalysisSettings:
                  "ids; on long videos 2 or 3 rarely changes the counts, but very fast "
                  "objects can cross a line between two analysed frames.")
         engine = st.selectbox(
-            "Engine", tuple(ENGINES), format_func=ENGINES.get, key=f"{key}_engine",
+            "Engine", tuple(ENGINES), format_func=lambda engine: ENGINES[engine],
+            key=f"{key}_engine",
             disabled=yolo_only,
             help="What runs the YOLO model. OpenVINO and ONNX Runtime are faster than "
                  "PyTorch on CPUs; the model is converted the first time (a few seconds) "

@@ -1,0 +1,1 @@
+"""What every page shares: words, links, the count charts' style and the cards."""

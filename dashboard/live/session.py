@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import av
 import numpy as np
@@ -170,7 +170,7 @@ class LiveSession:
         Never raises (an exception would end the stream): a frame that cannot be
         analysed goes back unchanged, and the page says why."""
         try:
-            image = frame.to_ndarray(format="bgr24")
+            image = cast(Image, frame.to_ndarray(format="bgr24"))  # bgr24 is uint8
             output = self.analyse(image, frame.time)
             if output is image:
                 return frame

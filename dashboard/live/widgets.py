@@ -9,6 +9,7 @@ from datetime import datetime
 
 import streamlit as st
 import streamlit_webrtc as webrtc
+from streamlit_webrtc.config import Translations
 
 from dashboard import runtime
 from dashboard.analysis.settings import AnalysisSettings
@@ -45,7 +46,7 @@ in the address bar), then press START.
 - **NotFoundError**: no camera was found. Connect one, then press START.
 - **NotReadableError**: another app is using the camera. Close it, then press START.
 - **Media API not available**: open the page over https:// (or on localhost)."""
-TRANSLATIONS = {  # the messages the video box shows in its device picker
+TRANSLATIONS: Translations = {  # the messages the video box shows in its device picker
     "device_ask_permission": "Allow this page to use your camera (the browser asks above).",
     "device_access_denied": "Camera access was denied. Allow the camera for this site (the "
                             "camera icon in the address bar), then press START again.",
@@ -240,4 +241,4 @@ def _points(region: Region) -> str:
 
 
 def _capacity(ms_per_frame: float) -> str:
-    return f"{1000 / ms_per_frame:.0f}" if ms_per_frame > 0 else "–"
+    return f"{1000 / ms_per_frame:.0f}" if ms_per_frame > 0 else "-"

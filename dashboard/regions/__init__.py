@@ -1,0 +1,1 @@
+"""The counting region: typed or clicked points, read, checked and drawn."""

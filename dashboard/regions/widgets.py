@@ -63,8 +63,9 @@ def region_editor(frame: npt.NDArray[np.uint8], key: str, disabled: bool = False
         preview = draw_region(frame, st.session_state[text_key], result.region)
         scale = min(1.0, _PREVIEW_WIDTH / width)
         if scale < 1:
-            preview = cv2.resize(preview, (round(width * scale), round(height * scale)),
-                                 interpolation=cv2.INTER_AREA)
+            preview = np.asarray(cv2.resize(
+                preview, (round(width * scale), round(height * scale)),
+                interpolation=cv2.INTER_AREA), np.uint8)
         if disabled:
             st.image(preview, channels="BGR", width="stretch")
             st.caption("The region is fixed while the analysis runs.")

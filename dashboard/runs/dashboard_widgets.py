@@ -23,7 +23,7 @@ def show_run(store: RunStore, run_id: str | None) -> None:
     """The dashboard of the run `run_id` (text from a link: checked here), or a clear
     message with the way to the list of runs."""
     try:
-        record = store.get(run_id) if is_run_id(run_id) else None
+        record = store.get(run_id) if run_id is not None and is_run_id(run_id) else None
         result = RunResult.from_store(store, record.id) if record else None
     except RunNotFound:  # deleted between the two reads
         record = result = None

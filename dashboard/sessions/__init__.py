@@ -1,0 +1,1 @@
+"""A browser session's files, and the cleanup after users who left."""

@@ -1,0 +1,1 @@
+"""Analysing an uploaded video: the page's state, the background job and the queue."""

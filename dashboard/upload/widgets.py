@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import cv2
+import numpy as np
 import streamlit as st
 
 from dashboard import runtime
@@ -144,7 +145,8 @@ def _progress_panel() -> None:
     if latest is not None:
         frame = latest.plot_im
         if frame.shape[1] > 640:
-            frame = cv2.resize(frame, (640, round(frame.shape[0] * 640 / frame.shape[1])))
+            frame = np.asarray(cv2.resize(
+                frame, (640, round(frame.shape[0] * 640 / frame.shape[1]))), np.uint8)
         st.image(frame, channels="BGR", width=min(640, frame.shape[1]),
                  caption=f"Live: IN {latest.in_count} · OUT {latest.out_count}")
 
