@@ -37,17 +37,32 @@ def test_three_points_make_a_zone_with_the_chosen_in_direction() -> None:
     assert (region.kind, region.in_direction) == ("zone", "left")
 
 
-@pytest.mark.parametrize(("text", "says"), [
-    ("[(0, 200), (480", "not valid"),
-    ("hello", "not valid"),
-    ("[(0, 200), (0, 200)]", "two different points"),
-    ("[(0, 0), (100, 100), (200, 200)]", "no area"),
+@pytest.mark.parametrize(("text", "says", "fix"), [
+    ("[(0, 200), (480", "not valid", "Write points like [(0, 180), (480, 180)]."),
+    ("hello", "not valid", "Write points like [(0, 180), (480, 180)]."),
+    ("[(0, 200), (0, 200)]", "two different points", "Write points like"),
+    ("[(0, 0), (100, 100), (200, 200)]", "no area", "Move or retype the points"),
 ])
-def test_a_malformed_region_is_an_error_with_an_example(text: str, says: str) -> None:
+def test_a_malformed_region_is_an_error_that_says_how_to_fix_it(text: str, says: str,
+                                                                fix: str) -> None:
     result = read_region(text, "auto", 480, 360)
-    assert result.region is None
-    assert says in result.error
-    assert "like [(0, 180), (480, 180)]" in result.error or "Move or retype" in result.error
+    assert result.region is None and not result.ready
+    assert says in result.error and fix in result.error
+
+
+@pytest.mark.parametrize(("shape", "hint"), [
+    ("Line", "Click a second point to finish the line."),
+    ("Zone", "Click two more points to make a zone."),
+])
+def test_one_point_is_unfinished_and_cannot_be_run(shape: str, hint: str) -> None:
+    result = read_region("[(10, 20)]", "auto", 480, 360, shape)
+    assert (result.region, result.error, result.hint) == (None, None, hint)
+    assert result.unfinished and not result.ready
+
+
+def test_no_points_is_a_deliberate_choice_that_can_run() -> None:
+    result = read_region("  ", "auto", 480, 360)
+    assert result.region is None and result.ready and result.hint
 
 
 def test_a_region_outside_the_frame_says_which_point_and_the_frame_size() -> None:
