@@ -89,7 +89,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     bar.finish()
     note = f" (partial: {summary.stop_reason})" if summary.partial else ""
-    print(f"{summary.frames} frames, IN {summary.in_count}, OUT {summary.out_count}, "
+    analysed = ("" if summary.frames_analysed == summary.frames
+                else f" ({summary.frames_analysed} analysed)")
+    print(f"{summary.frames} frames{analysed}, IN {summary.in_count}, OUT {summary.out_count}, "
           f"{summary.total_tracks} tracks{note}\nresults in {output}/: "
           + ", ".join(OUTPUT_FILES.values()))
     return 130 if summary.stop_reason == "stopped" else 0

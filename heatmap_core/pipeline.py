@@ -140,14 +140,24 @@ class Heatmap:
 
     # -- the seed's API -------------------------------------------------------------
 
-    def __call__(self, im0: np.ndarray, time_s: float | None = None) -> HeatmapResults:
-        return self.process(im0, time_s)
+    def __call__(self, im0: np.ndarray, time_s: float | None = None, *,
+                 frame_index: int | None = None) -> HeatmapResults:
+        return self.process(im0, time_s, frame_index=frame_index)
 
-    def process(self, im0: np.ndarray, time_s: float | None = None) -> HeatmapResults:
-        """Analyse one BGR frame; `time_s` is its time in the stream (default index/fps)."""
+    def process(self, im0: np.ndarray, time_s: float | None = None, *,
+                frame_index: int | None = None) -> HeatmapResults:
+        """Analyse one BGR frame.
+
+        `frame_index` is the frame's own index in its video (events and results carry
+        it), so that analysing every n-th frame still numbers frames as the video does;
+        by default the previous index + 1 (the first call is frame 1). `time_s` is its
+        time in the stream, by default frame_index / fps.
+        """
         frame = _as_bgr(im0)
         t0 = time.perf_counter()
-        index = self.frame_index = self.frame_index + 1
+        index = self.frame_index + 1 if frame_index is None else int(frame_index)
+        self.frame_index = index
+        self.frames_analysed += 1
         now = index / self.fps if time_s is None else float(time_s)
         dt = self._elapsed(now)
         self._fit_to(frame)
@@ -257,7 +267,8 @@ class Heatmap:
     # -- internals -----------------------------------------------------------------
 
     def _reset_stream(self) -> None:
-        self.frame_index = 0
+        self.frame_index = 0  # the newest frame's index
+        self.frames_analysed = 0  # calls since the start (fewer than frames with a stride)
         self.tracks_seen = 0
         self._last_time: float | None = None
         self._layer_time: float | None = None
