@@ -10,6 +10,7 @@ import logging
 import signal
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -81,9 +82,12 @@ def main(argv: list[str] | None = None) -> int:
             str(options["source"]))
         stopping = _StopOnInterrupt()
         bar = _ProgressBar()
-        summary = analyse_video(video, heatmap, output, on_progress=bar,
-                                should_stop=stopping, stride=int(options.get("vid_stride", 1)),
-                                max_frames=options.get("max_frames"))
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            summary = analyse_video(video, heatmap, output, on_progress=bar,
+                                    should_stop=stopping,
+                                    stride=int(options.get("vid_stride", 1)),
+                                    max_frames=options.get("max_frames"))
     except (ValueError, VideoError, ModelLoadError) as error:
         print(f"heatmap: error: {error}", file=sys.stderr)
         return 2
@@ -143,6 +147,11 @@ def _typed(key: str, value: str) -> Any:
     if not isinstance(number, (int, float)) or isinstance(number, bool):
         raise UsageError(f"{key} must be a number, got {value!r}")
     return number
+
+
+def _show_warning(message: Warning | str, *_: object, **__: object) -> None:
+    """A warning as one line (a region cut to the frame), not a source location."""
+    print(f"heatmap: warning: {message}", file=sys.stderr)
 
 
 def _default_output(source: str) -> Path:
