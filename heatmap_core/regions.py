@@ -1,8 +1,9 @@
 """Counting regions: a line (2 points) or a zone (a polygon of 3+ points).
 
-A region's `in_direction` says which way of moving counts as IN. "auto" follows the
-Ultralytics rule: moving down across a mostly horizontal line (or through a wide zone)
-is IN, moving right across a mostly vertical line (or through a tall zone) is IN.
+A line's `in_direction` says which way of crossing counts as IN. "auto" follows the
+Ultralytics rule: moving down across a mostly horizontal line is IN, moving right
+across a mostly vertical line is IN. A zone counts entering as IN and leaving as OUT,
+so its `in_direction` is kept (saved regions read back unchanged) but not used.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ class Region:
 
     @property
     def direction(self) -> tuple[float, float]:
-        """Unit vector of the motion that counts as IN."""
+        """Unit vector of the motion that counts as IN across a line (a zone's IN is
+        entering it, whatever the motion)."""
         if self.in_direction != "auto":
             return _DIRECTIONS[self.in_direction]
         xs, ys = zip(*self.points)
