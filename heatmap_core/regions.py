@@ -255,6 +255,9 @@ def _clip_polygon(points: Sequence[Point], width: float,
     xs, ys = np.array(unique).T
     if 0.5 * abs(np.dot(xs, np.roll(ys, -1)) - np.dot(ys, np.roll(xs, -1))) < 1.0:
         return None
+    if points[0] in unique:  # start where the user's zone starts
+        first = unique.index(points[0])
+        unique = unique[first:] + unique[:first]
     return tuple(unique)
 
 
