@@ -143,6 +143,10 @@ class Heatmap:
 
     # -- the seed's API -------------------------------------------------------------
 
+    def __call__(self, im0: np.ndarray, time_s: float | None = None, *,
+                 frame_index: int | None = None) -> HeatmapResults:
+        return self.process(im0, time_s, frame_index=frame_index)
+
     def process(self, im0: np.ndarray, time_s: float | None = None, *,
                 frame_index: int | None = None) -> HeatmapResults:
         """Analyse one BGR frame.
@@ -203,8 +207,6 @@ class Heatmap:
             regions={s.name: s for s in snapshots}, inside=inside,
             tracks_seen=self.tracks_seen,
             speed={"track": (t1 - t0) * 1e3, "solution": (t2 - t1) * 1e3})
-
-    __call__ = process
 
     # -- what the seed keeps as attributes ------------------------------------------
 
@@ -313,7 +315,8 @@ class Heatmap:
             inside = ", ".join(f"({x:g}, {y:g})" for x, y in after.points)
             warnings.warn(f"region {before.name!r}: {outside} outside the {width}x{height} "
                           f"frame; counting with the {after.kind} cut to the frame: "
-                          f"[{inside}]", RegionClippedWarning, stacklevel=4)
+                          f"[{inside}]", RegionClippedWarning,
+                          stacklevel=5)  # the caller of heatmap(frame)
             counter.move_to(after)
         self.regions = clipped
 
