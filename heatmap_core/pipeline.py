@@ -145,6 +145,8 @@ class Heatmap:
 
     def __call__(self, im0: np.ndarray, time_s: float | None = None, *,
                  frame_index: int | None = None) -> HeatmapResults:
+        if frame_index is None:  # overrides of process(im0, time_s) keep working
+            return self.process(im0, time_s)
         return self.process(im0, time_s, frame_index=frame_index)
 
     def process(self, im0: np.ndarray, time_s: float | None = None, *,
@@ -271,7 +273,7 @@ class Heatmap:
 
     def _reset_stream(self) -> None:
         self.frame_index = 0  # the newest frame's index
-        self.frames_analysed = 0  # calls since the start (fewer than frames with a stride)
+        self.frames_analysed: int = 0  # calls since the start (fewer than frames with a stride)
         self.tracks_seen = 0
         self._last_time: float | None = None
         self._layer_time: float | None = None

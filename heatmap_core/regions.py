@@ -105,6 +105,7 @@ class Region:
         when no part of it (a segment, an area) is inside."""
         if not self.outside_points(width, height):
             return self
+        points: tuple[Point, ...] | None
         if self.kind == "line":
             a, b = self.points
             points = _clip_segment(a, b, width, height)

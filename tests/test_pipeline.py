@@ -27,6 +27,13 @@ def blank(h: int = 240, w: int = 320) -> np.ndarray:
     return np.full((h, w, 3), 90, np.uint8)
 
 
+def last_of(heatmap: Heatmap, frames: int):
+    """The results of the last of `frames` blank frames."""
+    for _ in range(frames):
+        results = heatmap(blank())
+    return results
+
+
 def test_counts_and_seed_results():
     heatmap = heatmap_with(region=[(0, 120), (320, 120)])
     for _ in range(20):
@@ -137,8 +144,7 @@ def test_a_region_with_no_part_in_the_frame_is_a_clear_error():
 def test_a_line_past_the_frame_is_cut_to_it_once_with_a_warning_and_keeps_counting():
     heatmap = heatmap_with(region=[(-40, 120), (1000, 120)])
     with pytest.warns(RegionClippedWarning) as caught:
-        for _ in range(20):
-            results = heatmap(blank())
+        results = last_of(heatmap, 20)
     (warning,) = caught  # once, not once per frame
     assert str(warning.message) == (
         "region 'region': (-40, 120), (1000, 120) outside the 320x240 frame; counting "
@@ -152,8 +158,7 @@ def test_a_zone_past_the_frame_is_cut_to_it_and_keeps_counting():
     heatmap = heatmap_with(regions={"yard": [(50, 100), (400, 100), (400, 300), (50, 300)]})
     with pytest.warns(RegionClippedWarning, match="'yard': \\(400, 100\\), \\(400, 300\\), "
                       "\\(50, 300\\) outside"):
-        for _ in range(12):
-            results = heatmap(blank())
+        results = last_of(heatmap, 12)
     assert heatmap.regions[0].points == ((50, 100), (320, 100), (320, 240), (50, 240))
     # the walker entered; the parked car was there from the start: inside, not an entry
     assert (results.regions["yard"].in_count, results.regions["yard"].inside) == (1, 2)
