@@ -30,7 +30,7 @@ from heatmap_core.detectors import (
 )
 from heatmap_core.overlay import HeatOverlay, colorize, overlay
 from heatmap_core.pipeline import Heatmap, HeatmapResults
-from heatmap_core.regions import Region, parse_points, parse_regions
+from heatmap_core.regions import Region, RegionClippedWarning, parse_points, parse_regions
 from heatmap_core.scene import Mover, Scene, sample_scene
 from heatmap_core.series import CountSeries, SeriesBin
 from heatmap_core.types import CountEvent, DwellRecord, RegionCounts, Tracks
@@ -39,9 +39,9 @@ from heatmap_core.video import H264Writer, VideoError, VideoInfo, VideoReader, o
 __all__ = [
     "COLORMAPS", "OUTPUT_FILES", "CountEvent", "CountSeries", "Detector", "DwellRecord",
     "H264Writer", "HeatAccumulator", "HeatOverlay", "Heatmap", "HeatmapResults", "LineCounter",
-    "ModelLoadError", "MotionDetector", "Mover", "Progress", "Region", "RegionCounter",
-    "RegionCounts", "RunSummary", "Scene", "ScriptedDetector", "SeriesBin", "Tracks",
-    "VideoError", "VideoInfo", "VideoReader", "YoloDetector", "ZoneCounter",
+    "ModelLoadError", "MotionDetector", "Mover", "Progress", "Region", "RegionClippedWarning",
+    "RegionCounter", "RegionCounts", "RunSummary", "Scene", "ScriptedDetector",
+    "SeriesBin", "Tracks", "VideoError", "VideoInfo", "VideoReader", "YoloDetector", "ZoneCounter",
     "analyse_video", "colorize", "colormap_name", "is_official_name", "load_detector",
     "load_model", "make_counter", "model_names", "open_video", "overlay", "parse_points", "parse_regions",
     "resolve_classes", "resolve_colormap", "sample_scene", "save_snapshot",

@@ -1,5 +1,8 @@
 """Analysing a whole video into a folder of results: the loop the CLI and the app share.
 
+Frame numbers in every file and in progress reports are the video's own frame index,
+also when only every n-th frame is analysed.
+
 Files appear atomically (written under a temporary name, then renamed), and
 summary.json is written last: a folder with a summary is complete, and the summary
 says `partial: true` when the run was stopped or the video ended early.
@@ -47,16 +50,28 @@ EVENT_COLUMNS = ("frame", "time_s", "track_id", "class", "direction", "region")
 
 @dataclass(frozen=True)
 class Progress:
-    """Where a running analysis is; `latest` is the newest frame's results."""
+    """Where a running analysis is, in the video's own frames.
+
+    `frames_done` of `frames_total` video frames are covered: with a stride, the frames
+    skipped after an analysed one count as covered. `frames_analysed` of them were
+    analysed (default: all of them); `fps` is analysed frames per second. `latest` is
+    the newest frame's results.
+    """
 
     frames_done: int
     frames_total: int | None
     elapsed_s: float
     latest: HeatmapResults | None = None
+    frames_analysed: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.frames_analysed is None:
+            object.__setattr__(self, "frames_analysed", self.frames_done)
 
     @property
     def fps(self) -> float:
-        return self.frames_done / self.elapsed_s if self.elapsed_s > 0 else 0.0
+        analysed = self.frames_analysed or 0
+        return analysed / self.elapsed_s if self.elapsed_s > 0 else 0.0
 
     @property
     def fraction(self) -> float | None:
@@ -66,19 +81,26 @@ class Progress:
 
     @property
     def eta_s(self) -> float | None:
-        if not self.frames_total or self.fps <= 0:
+        if not self.frames_total or self.frames_done <= 0 or self.elapsed_s <= 0:
             return None
-        return max(self.frames_total - self.frames_done, 0) / self.fps
+        per_frame = self.elapsed_s / self.frames_done
+        return max(self.frames_total - self.frames_done, 0) * per_frame
 
 
 @dataclass(frozen=True)
 class RunSummary:
-    """What summary.json holds: the numbers of a finished (or partial) run."""
+    """What summary.json holds: the numbers of a finished (or partial) run.
+
+    `frames` and `duration_s` are the video's frames and seconds covered (all of the
+    video for a finished run, whatever the stride); `frames_analysed` says how many of
+    those frames were analysed.
+    """
 
     source: str
     model: str
     colormap: str
     frames: int
+    frames_analysed: int
     fps: float
     width: int
     height: int
@@ -113,6 +135,8 @@ def analyse_video(source: str | int | Path | VideoReader, heatmap: Heatmap,
     `source` is anything `open_video` takes, or an opened VideoReader (closed here).
     Raises VideoError when the source cannot be read at all. Stopping (`should_stop`
     returning True) or a video that ends early gives a partial run, still written.
+    Frames are numbered as the video numbers them (from 0; time = frame / fps), whatever
+    the stride; `max_frames` counts analysed frames.
     """
     if stride < 1:
         raise ValueError(f"stride must be 1 or more, got {stride}")
@@ -121,14 +145,15 @@ def analyse_video(source: str | int | Path | VideoReader, heatmap: Heatmap,
     reader = source if isinstance(source, VideoReader) else open_video(source)
     started = time.monotonic()
     stop_reason: str | None = None
-    frames = 0
+    analysed = 0
+    covered = 0  # video frames up to the next frame to analyse
     reached_limit = False
     info = reader.info
-    total = info.frame_count
-    if total is not None:
-        total = -(-total // stride)
+    count = info.frame_count
+    total = count
     if max_frames is not None:
-        total = min(total or max_frames, max_frames)
+        limit = max_frames * stride
+        total = limit if count is None else min(count, limit)
     writer = BackgroundWriter(H264Writer(_tmp(out / OUTPUT_FILES["annotated_video"]),
                                          info.fps / stride, info.width, info.height))
     events_tmp = _tmp(out / OUTPUT_FILES["events_csv"])
@@ -138,41 +163,48 @@ def analyse_video(source: str | int | Path | VideoReader, heatmap: Heatmap,
         events = csv.writer(events_file)
         events.writerow(EVENT_COLUMNS)
         results = None
+        index: int
         for index, time_s, frame in decoded:  # type: ignore[misc]
             if should_stop is not None and should_stop():
                 stop_reason = "stopped"
                 break
-            results = heatmap(frame, time_s)
-            frames += 1
+            results = heatmap(frame, time_s, frame_index=index)
+            analysed += 1
+            covered = index + stride if count is None else min(index + stride, count)
             writer.write(results.plot_im)
             events.writerows(_event_row(e) for e in results.events)
             now = time.monotonic()
             if on_progress is not None and now - last_report >= progress_interval_s:
                 last_report = now
-                on_progress(Progress(frames, total, now - started, results))
-            if max_frames is not None and frames >= max_frames:
+                on_progress(Progress(covered, total, now - started, results, analysed))
+            if max_frames is not None and analysed >= max_frames:
                 reached_limit = True
                 break
+        else:
+            covered = reader.frames_read  # the whole video, to its last readable frame
         if stop_reason is None and not reached_limit and reader.stopped_early:
             stop_reason = (f"the video ended early: frame {reader.frames_read} of "
                            f"{info.frame_count} could not be decoded")
     elapsed = time.monotonic() - started
     if on_progress is not None:
-        on_progress(Progress(frames, total, elapsed, results))
+        on_progress(Progress(covered, total, elapsed, results, analysed))
 
     os.replace(_tmp(out / OUTPUT_FILES["annotated_video"]), out / OUTPUT_FILES["annotated_video"])
     os.replace(events_tmp, out / OUTPUT_FILES["events_csv"])
     return _finish(heatmap, out, reader.first_frame, list(OUTPUT_FILES),
                    source=info.source if info.live else Path(info.source).name, fps=info.fps,
-                   frames=frames, duration_s=frames * stride / info.fps, elapsed_s=elapsed,
-                   stop_reason=stop_reason, inside=results.inside if results else 0)
+                   frames=covered, frames_analysed=analysed, duration_s=covered / info.fps,
+                   elapsed_s=elapsed, stop_reason=stop_reason,
+                   inside=results.inside if results else 0)
 
 
 def save_snapshot(heatmap: Heatmap, output_dir: str | Path, *, background: np.ndarray,
                   source: str, fps: float, frames: int, duration_s: float,
-                  elapsed_s: float, stop_reason: str | None = None) -> RunSummary:
+                  elapsed_s: float, stop_reason: str | None = None,
+                  frames_analysed: int | None = None) -> RunSummary:
     """Write what `heatmap` holds now (a live stream's heat, events kept in memory,
-    series) into a folder like `analyse_video`'s, without the annotated video."""
+    series) into a folder like `analyse_video`'s, without the annotated video.
+    `frames_analysed` defaults to `frames` (a live stream analyses what it shows)."""
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     events_path = out / OUTPUT_FILES["events_csv"]
@@ -185,13 +217,14 @@ def save_snapshot(heatmap: Heatmap, output_dir: str | Path, *, background: np.nd
     inside = sum(c.snapshot().inside for c in heatmap.counters)
     files = [k for k in OUTPUT_FILES if k != "annotated_video"]
     return _finish(heatmap, out, background, files, source=source, fps=fps, frames=frames,
+                   frames_analysed=frames if frames_analysed is None else frames_analysed,
                    duration_s=duration_s, elapsed_s=elapsed_s, stop_reason=stop_reason,
                    inside=inside)
 
 
 def _finish(heatmap: Heatmap, out: Path, background: np.ndarray, files: list[str], *,
-            source: str, fps: float, frames: int, duration_s: float, elapsed_s: float,
-            stop_reason: str | None, inside: int) -> RunSummary:
+            source: str, fps: float, frames: int, frames_analysed: int, duration_s: float,
+            elapsed_s: float, stop_reason: str | None, inside: int) -> RunSummary:
     """The heat, the series and, last, summary.json."""
     _write_heat(heatmap, background, out)
     _write_series(heatmap, out / OUTPUT_FILES["series_csv"])
@@ -199,7 +232,7 @@ def _finish(heatmap: Heatmap, out: Path, background: np.ndarray, files: list[str
     h, w = background.shape[:2]
     summary = RunSummary(
         source=source, model=heatmap.model_name, colormap=colormap_name(heatmap.colormap),
-        frames=frames, fps=fps, width=w, height=h, duration_s=round(duration_s, 3),
+        frames=frames, frames_analysed=frames_analysed, fps=fps, width=w, height=h, duration_s=round(duration_s, 3),
         in_count=heatmap.in_count, out_count=heatmap.out_count,
         classwise_count=heatmap.classwise_count, total_tracks=heatmap.tracks_seen,
         inside=inside,
@@ -208,7 +241,7 @@ def _finish(heatmap: Heatmap, out: Path, background: np.ndarray, files: list[str
         classes=None if heatmap.classes is None else [heatmap.names[c] for c in heatmap.classes],
         partial=stop_reason is not None, stop_reason=stop_reason,
         elapsed_s=round(elapsed_s, 3),
-        processing_fps=round(frames / elapsed_s, 2) if elapsed_s else 0.0,
+        processing_fps=round(frames_analysed / elapsed_s, 2) if elapsed_s else 0.0,
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         files={k: OUTPUT_FILES[k] for k in files})
     _write_atomic(out / OUTPUT_FILES["summary_json"],

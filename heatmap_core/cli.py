@@ -10,6 +10,7 @@ import logging
 import signal
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -81,15 +82,20 @@ def main(argv: list[str] | None = None) -> int:
             str(options["source"]))
         stopping = _StopOnInterrupt()
         bar = _ProgressBar()
-        summary = analyse_video(video, heatmap, output, on_progress=bar,
-                                should_stop=stopping, stride=int(options.get("vid_stride", 1)),
-                                max_frames=options.get("max_frames"))
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            summary = analyse_video(video, heatmap, output, on_progress=bar,
+                                    should_stop=stopping,
+                                    stride=int(options.get("vid_stride", 1)),
+                                    max_frames=options.get("max_frames"))
     except (ValueError, VideoError, ModelLoadError) as error:
         print(f"heatmap: error: {error}", file=sys.stderr)
         return 2
     bar.finish()
     note = f" (partial: {summary.stop_reason})" if summary.partial else ""
-    print(f"{summary.frames} frames, IN {summary.in_count}, OUT {summary.out_count}, "
+    analysed = ("" if summary.frames_analysed == summary.frames
+                else f" ({summary.frames_analysed} analysed)")
+    print(f"{summary.frames} frames{analysed}, IN {summary.in_count}, OUT {summary.out_count}, "
           f"{summary.total_tracks} tracks{note}\nresults in {output}/: "
           + ", ".join(OUTPUT_FILES.values()))
     return 130 if summary.stop_reason == "stopped" else 0
@@ -141,6 +147,11 @@ def _typed(key: str, value: str) -> Any:
     if not isinstance(number, (int, float)) or isinstance(number, bool):
         raise UsageError(f"{key} must be a number, got {value!r}")
     return number
+
+
+def _show_warning(message: Warning | str, *_: object, **__: object) -> None:
+    """A warning as one line (a region cut to the frame), not a source location."""
+    print(f"heatmap: warning: {message}", file=sys.stderr)
 
 
 def _default_output(source: str) -> Path:

@@ -15,7 +15,17 @@ inside a zone) through a small state machine that ignores noise:
 A line counts every confirmed crossing (down then back up is one IN and one OUT), but
 only when the centre's path crosses between the line's two end points: a box that
 overhangs the end of a line, with its centre passing beyond the end, does not count.
-A zone counts each entry, with IN or OUT by the direction of motion at entry.
+
+A zone counts entries as IN and exits as OUT, whatever the direction of motion (its
+`in_direction` is not used). Every OUT closes a counted IN, so IN - OUT is the number
+of counted entrants still inside:
+
+- a track first seen inside (there at the start, or found there after the tracker lost
+  it) is inside and has a dwell time, but is not an entry, and its leaving is no exit;
+- a track retired while inside has left: OUT (and the end of its dwell) at the frame
+  and time it was last seen;
+- a centre that jumps over the zone between two frames entered and left: IN and OUT
+  at that frame, with no dwell time.
 """
 
 from __future__ import annotations
@@ -49,6 +59,7 @@ class _Pending:
 class _TrackSide:
     side: int  # +1 / -1 once known, 0 while only seen inside the hysteresis band
     point: Point  # last position seen on `side`
+    frame: int  # when the track was last seen
     time_s: float
     pending: _Pending | None = None
 
@@ -74,21 +85,21 @@ class _SideMachine:
                 time_s: float) -> _Transition | None:
         state = self.states.get(track_id)
         if state is None:
-            self.states[track_id] = _TrackSide(side, point, time_s)
+            self.states[track_id] = _TrackSide(side, point, frame, time_s)
             return _Transition(0, side, point, point, frame, time_s) if side else None
+        state.frame, state.time_s = frame, time_s
         if side == 0:
             state.pending = None  # the new side must hold for consecutive frames
             return None
         if state.side == 0:
-            state.side, state.point, state.time_s = side, point, time_s
+            state.side, state.point = side, point
             return _Transition(0, side, point, point, frame, time_s)
         if side == state.side:
-            state.point, state.time_s, state.pending = point, time_s, None
+            state.point, state.pending = point, None
             return None
         if state.pending is None:
             state.pending = _Pending(side, 0, frame, time_s, point)
         state.pending.seen += 1
-        state.time_s = time_s
         if state.pending.seen >= self.min_frames:
             return self._confirm(state, point)
         return None
@@ -168,7 +179,7 @@ class RegionCounter:
             if transition is not None:
                 self._on_transition(track_id, transition, class_of, events)
             if state is not None:
-                self._on_retire(track_id, state, class_of)
+                self._on_retire(track_id, state, class_of, events)
         return events
 
     def snapshot(self) -> RegionCounts:
@@ -209,7 +220,8 @@ class RegionCounter:
                        events: list[CountEvent]) -> None:
         raise NotImplementedError
 
-    def _on_retire(self, track_id: int, state: _TrackSide, class_of: ClassOf) -> None:
+    def _on_retire(self, track_id: int, state: _TrackSide, class_of: ClassOf,
+                   events: list[CountEvent]) -> None:
         """Hook for zones, which close the visit of a track retired inside."""
 
 
@@ -246,20 +258,26 @@ class LineCounter(RegionCounter):
         return 0.0 <= u <= 1.0
 
 
+@dataclass(frozen=True)
+class _Visit:
+    enter_s: float
+    counted: bool  # an entry seen from outside (IN), not a track first seen inside
+
+
 class ZoneCounter(RegionCounter):
-    """Counts entries into a polygon, how many are inside now, and how long each stays."""
+    """Counts entries (IN) and exits (OUT) of a polygon, how many are inside now, and
+    how long each stays (see the module doc for tracks first seen inside or lost)."""
 
     kind = "zone"
 
     def __init__(self, region: Region, *, max_dwell_records: int = 10_000,
                  **kwargs: float) -> None:
         self.dwells: deque[DwellRecord] = deque(maxlen=max_dwell_records)
-        self._entered: dict[int, float] = {}
+        self._visits: dict[int, _Visit] = {}
         super().__init__(region, **kwargs)
 
     def _set_geometry(self, region: Region) -> None:
         self._contour = np.array(region.points, np.float32).reshape(-1, 1, 2)
-        self._direction = np.array(region.direction, np.float64)
 
     def reset(self) -> None:
         super().reset()
@@ -269,11 +287,11 @@ class ZoneCounter(RegionCounter):
 
     def forget_positions(self) -> None:
         super().forget_positions()
-        self._entered.clear()
+        self._visits.clear()
 
     @property
     def inside(self) -> int:
-        return len(self._entered)
+        return len(self._visits)
 
     @property
     def mean_dwell_s(self) -> float | None:
@@ -291,37 +309,41 @@ class ZoneCounter(RegionCounter):
 
     def _on_stay(self, track_id: int, side: int, previous: Point, point: Point, frame: int,
                  time_s: float, class_of: ClassOf, events: list[CountEvent]) -> None:
-        # Fast enough to jump over the zone between two frames: still a passage.
+        # Fast enough to jump over the zone between two frames: in and out again.
         if side == -1 and previous != point and self._passes_through(previous, point):
-            self._count(track_id, self._direction_of(previous, point),
-                        _Transition(-1, -1, previous, point, frame, time_s), class_of, events)
+            jump = _Transition(-1, -1, previous, point, frame, time_s)
+            self._count(track_id, "IN", jump, class_of, events)
+            self._count(track_id, "OUT", jump, class_of, events)
 
     def _on_transition(self, track_id: int, transition: _Transition, class_of: ClassOf,
                        events: list[CountEvent]) -> None:
         if transition.to_side > 0:
-            self._entered[track_id] = transition.time_s
-            if transition.from_side < 0:
-                direction = self._direction_of(transition.from_point, transition.to_point)
-                self._count(track_id, direction, transition, class_of, events)
+            counted = transition.from_side < 0
+            self._visits[track_id] = _Visit(transition.time_s, counted)
+            if counted:
+                self._count(track_id, "IN", transition, class_of, events)
         elif transition.from_side > 0:
-            self._close_visit(track_id, transition.time_s, class_of)
+            self._close_visit(track_id, transition, class_of, events)
 
-    def _on_retire(self, track_id: int, state: _TrackSide, class_of: ClassOf) -> None:
-        self._close_visit(track_id, state.time_s, class_of)
+    def _on_retire(self, track_id: int, state: _TrackSide, class_of: ClassOf,
+                   events: list[CountEvent]) -> None:
+        if track_id in self._visits:  # lost inside: it has left, when it was last seen
+            last_seen = _Transition(1, -1, state.point, state.point, state.frame,
+                                    state.time_s)
+            self._close_visit(track_id, last_seen, class_of, events)
 
-    def _close_visit(self, track_id: int, exit_s: float, class_of: ClassOf) -> None:
-        enter_s = self._entered.pop(track_id, None)
-        if enter_s is None:
+    def _close_visit(self, track_id: int, exit: _Transition, class_of: ClassOf,
+                     events: list[CountEvent]) -> None:
+        visit = self._visits.pop(track_id, None)
+        if visit is None:
             return
-        record = DwellRecord(self.region.name, track_id, class_of(track_id), enter_s,
-                             exit_s)
+        if visit.counted:
+            self._count(track_id, "OUT", exit, class_of, events)
+        record = DwellRecord(self.region.name, track_id, class_of(track_id), visit.enter_s,
+                             exit.time_s)
         self.dwells.append(record)
         self._dwell_total += record.seconds
         self._dwell_visits += 1
-
-    def _direction_of(self, start: Point, end: Point) -> str:
-        motion = np.subtract(end, start)
-        return "IN" if float(motion @ self._direction) > 0 else "OUT"
 
     def _passes_through(self, start: Point, end: Point) -> bool:
         points = [tuple(p) for p in self._contour.reshape(-1, 2).tolist()]

@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 import time
+import warnings
 from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from heatmap_core.colormaps import colormap_name, resolve_colormap
 from heatmap_core.counting import RegionCounter, ZoneCounter, make_counter
 from heatmap_core.detectors import Detector, load_detector, resolve_classes
 from heatmap_core.overlay import HeatOverlay, overlay
-from heatmap_core.regions import Region, parse_regions
+from heatmap_core.regions import Region, RegionClippedWarning, parse_regions
 from heatmap_core.render import DrawOptions, draw_frame
 from heatmap_core.series import CountSeries
 from heatmap_core.types import CountEvent, DwellRecord, RegionCounts, Tracks
@@ -77,7 +78,9 @@ class Heatmap:
             detector that needs no weights, or a `Detector`.
         colormap: OpenCV colormap constant or name ("inferno").
         region: the seed's single region: 2 points (a line) or 3+ (a zone), as a list
-            or the string "[(20, 400), (1080, 400)]".
+            or the string "[(20, 400), (1080, 400)]". A region that reaches past the
+            frame is cut to it at the first frame, with a `RegionClippedWarning` (as
+            Ultralytics accepts such regions); one with no part inside is a ValueError.
         regions: several named regions: {"door": [...], "till": [...]} or Regions.
         decay: heat half-life in seconds; None keeps all heat (as the seed).
         opacity: how strongly the heat colours the frame where there is heat.
@@ -140,14 +143,26 @@ class Heatmap:
 
     # -- the seed's API -------------------------------------------------------------
 
-    def __call__(self, im0: np.ndarray, time_s: float | None = None) -> HeatmapResults:
-        return self.process(im0, time_s)
+    def __call__(self, im0: np.ndarray, time_s: float | None = None, *,
+                 frame_index: int | None = None) -> HeatmapResults:
+        if frame_index is None:  # overrides of process(im0, time_s) keep working
+            return self.process(im0, time_s)
+        return self.process(im0, time_s, frame_index=frame_index)
 
-    def process(self, im0: np.ndarray, time_s: float | None = None) -> HeatmapResults:
-        """Analyse one BGR frame; `time_s` is its time in the stream (default index/fps)."""
+    def process(self, im0: np.ndarray, time_s: float | None = None, *,
+                frame_index: int | None = None) -> HeatmapResults:
+        """Analyse one BGR frame.
+
+        `frame_index` is the frame's own index in its video (events and results carry
+        it), so that analysing every n-th frame still numbers frames as the video does;
+        by default the previous index + 1 (the first call is frame 1). `time_s` is its
+        time in the stream, by default frame_index / fps.
+        """
         frame = _as_bgr(im0)
         t0 = time.perf_counter()
-        index = self.frame_index = self.frame_index + 1
+        index = self.frame_index + 1 if frame_index is None else int(frame_index)
+        self.frame_index = index
+        self.frames_analysed += 1
         now = index / self.fps if time_s is None else float(time_s)
         dt = self._elapsed(now)
         self._fit_to(frame)
@@ -257,7 +272,8 @@ class Heatmap:
     # -- internals -----------------------------------------------------------------
 
     def _reset_stream(self) -> None:
-        self.frame_index = 0
+        self.frame_index = 0  # the newest frame's index
+        self.frames_analysed: int = 0  # calls since the start (fewer than frames with a stride)
         self.tracks_seen = 0
         self._last_time: float | None = None
         self._layer_time: float | None = None
@@ -275,8 +291,7 @@ class Heatmap:
         if self._frame_size == (h, w):
             return
         if self._frame_size is None:
-            for region in self.regions:
-                region.check_fits(w, h)
+            self._clip_regions(w, h)
             self._accumulator = HeatAccumulator(h, w, self.decay)
         else:
             old_h, old_w = self._frame_size
@@ -290,6 +305,22 @@ class Heatmap:
             self._accumulator.resize(h, w)
         self._frame_size = (h, w)
         self._layer_time = None
+
+    def _clip_regions(self, width: int, height: int) -> None:
+        """Cut regions that reach past the first frame to it, as Ultralytics accepts
+        them; warn once per region, saying what was cut."""
+        clipped = tuple(r.clipped(width, height) for r in self.regions)
+        for before, after, counter in zip(self.regions, clipped, self.counters):
+            if after is before:
+                continue
+            outside = ", ".join(f"({x:g}, {y:g})" for x, y in before.outside_points(width, height))
+            inside = ", ".join(f"({x:g}, {y:g})" for x, y in after.points)
+            warnings.warn(f"region {before.name!r}: {outside} outside the {width}x{height} "
+                          f"frame; counting with the {after.kind} cut to the frame: "
+                          f"[{inside}]", RegionClippedWarning,
+                          stacklevel=5)  # the caller of heatmap(frame)
+            counter.move_to(after)
+        self.regions = clipped
 
     def _vote_classes(self, tracks: Tracks) -> None:
         for track_id, class_id in zip(tracks.track_id.tolist(), tracks.class_id.tolist()):

@@ -1,8 +1,9 @@
 """Counting regions: a line (2 points) or a zone (a polygon of 3+ points).
 
-A region's `in_direction` says which way of moving counts as IN. "auto" follows the
-Ultralytics rule: moving down across a mostly horizontal line (or through a wide zone)
-is IN, moving right across a mostly vertical line (or through a tall zone) is IN.
+A line's `in_direction` says which way of crossing counts as IN. "auto" follows the
+Ultralytics rule: moving down across a mostly horizontal line is IN, moving right
+across a mostly vertical line is IN. A zone counts entering as IN and leaving as OUT,
+so its `in_direction` is kept (saved regions read back unchanged) but not used.
 """
 
 from __future__ import annotations
@@ -16,13 +17,18 @@ from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["Region", "parse_points", "parse_regions"]
+__all__ = ["Region", "RegionClippedWarning", "parse_points", "parse_regions"]
 
 Point = tuple[float, float]
 InDirection = Literal["auto", "down", "up", "left", "right"]
 _DIRECTIONS: dict[str, tuple[float, float]] = {
     "down": (0.0, 1.0), "up": (0.0, -1.0), "right": (1.0, 0.0), "left": (-1.0, 0.0),
 }
+
+
+class RegionClippedWarning(UserWarning):
+    """A region reached past the frame and was clipped to it (Ultralytics accepts such
+    regions, so the seed's examples do too); the message says what was clipped."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,8 @@ class Region:
 
     @property
     def direction(self) -> tuple[float, float]:
-        """Unit vector of the motion that counts as IN."""
+        """Unit vector of the motion that counts as IN across a line (a zone's IN is
+        entering it, whatever the motion)."""
         if self.in_direction != "auto":
             return _DIRECTIONS[self.in_direction]
         xs, ys = zip(*self.points)
@@ -79,12 +86,37 @@ class Region:
                       self.in_direction)
 
     def check_fits(self, width: int, height: int) -> None:
-        """Raise ValueError when a point lies outside a width x height frame."""
-        for x, y in self.points:
-            if not (0 <= x <= width and 0 <= y <= height):
-                raise ValueError(
-                    f"region {self.name!r}: point ({x:g}, {y:g}) is outside the "
-                    f"{width}x{height} frame; x must be 0..{width}, y 0..{height}")
+        """Raise ValueError when a point lies outside a width x height frame (the strict
+        check, for editors; analysing clips instead, see `clipped`)."""
+        outside = self.outside_points(width, height)
+        if outside:
+            x, y = outside[0]
+            raise ValueError(
+                f"region {self.name!r}: point ({x:g}, {y:g}) is outside the "
+                f"{width}x{height} frame; x must be 0..{width}, y 0..{height}")
+
+    def outside_points(self, width: int, height: int) -> list[Point]:
+        """The points that lie outside a width x height frame."""
+        return [(x, y) for x, y in self.points if not (0 <= x <= width and 0 <= y <= height)]
+
+    def clipped(self, width: int, height: int) -> Region:
+        """This region cut to a width x height frame: a line to its segment inside the
+        frame, a zone to its part inside. The same region when it fits; ValueError
+        when no part of it (a segment, an area) is inside."""
+        if not self.outside_points(width, height):
+            return self
+        points: tuple[Point, ...] | None
+        if self.kind == "line":
+            a, b = self.points
+            points = _clip_segment(a, b, width, height)
+        else:
+            points = _clip_polygon(self.points, width, height)
+        if points is None:
+            raise ValueError(
+                f"region {self.name!r} lies outside the {width}x{height} frame: no part of "
+                f"it is inside; x must be 0..{width}, y 0..{height}")
+        # A cut line keeps its slope, so an "auto" IN side stays the same.
+        return Region(points, self.name, self.in_direction)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form, read back by `Region.from_dict`."""
@@ -173,6 +205,70 @@ def _check_polygon(points: Sequence[Point], name: str) -> None:
     area = 0.5 * abs(np.dot(xs, np.roll(ys, -1)) - np.dot(ys, np.roll(xs, -1)))
     if area < 1e-6:
         raise ValueError(f"zone {name!r} has no area: its points are on one line")
+
+
+def _clip_segment(a: Point, b: Point, width: float,
+                  height: float) -> tuple[Point, Point] | None:
+    """The part of segment ab inside [0, width] x [0, height] (Liang-Barsky), or None
+    when less than a pixel of it is inside."""
+    (x0, y0), (x1, y1) = a, b
+    dx, dy = x1 - x0, y1 - y0
+    t0, t1 = 0.0, 1.0
+    for p, q in ((-dx, x0), (dx, width - x0), (-dy, y0), (dy, height - y0)):
+        if p == 0:
+            if q < 0:
+                return None
+            continue
+        t = q / p
+        if p < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+    if t1 - t0 <= 0 or math.hypot(dx, dy) * (t1 - t0) < 1.0:
+        return None
+    return (_snap(x0 + t0 * dx, width), _snap(y0 + t0 * dy, height)), \
+        (_snap(x0 + t1 * dx, width), _snap(y0 + t1 * dy, height))
+
+
+def _clip_polygon(points: Sequence[Point], width: float,
+                  height: float) -> tuple[Point, ...] | None:
+    """The part of a polygon inside [0, width] x [0, height] (Sutherland-Hodgman), or
+    None when nothing of its area is inside."""
+    polygon = list(points)
+    # Each side of the frame in turn: (axis, bound, keep the side below the bound).
+    for axis, bound, below in ((0, 0.0, False), (0, width, True), (1, 0.0, False),
+                               (1, height, True)):
+        clipped: list[Point] = []
+        for p, q in zip(polygon, polygon[1:] + polygon[:1]):
+            p_in, q_in = (_within(v[axis], bound, below) for v in (p, q))
+            if p_in != q_in:
+                t = (bound - p[axis]) / (q[axis] - p[axis])
+                clipped.append((p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t))
+            if q_in:
+                clipped.append(q)
+        polygon = clipped
+        if not polygon:
+            return None
+    snapped = [(_snap(x, width), _snap(y, height)) for x, y in polygon]
+    unique = [p for p, q in zip(snapped, snapped[1:] + snapped[:1]) if p != q]
+    if len(unique) < 3:
+        return None
+    xs, ys = np.array(unique).T
+    if 0.5 * abs(np.dot(xs, np.roll(ys, -1)) - np.dot(ys, np.roll(xs, -1))) < 1.0:
+        return None
+    if points[0] in unique:  # start where the user's zone starts
+        first = unique.index(points[0])
+        unique = unique[first:] + unique[:first]
+    return tuple(unique)
+
+
+def _within(value: float, bound: float, below: bool) -> bool:
+    return value <= bound if below else value >= bound
+
+
+def _snap(value: float, limit: float) -> float:
+    """A clipped coordinate, inside [0, limit] and free of float noise (479.99999...)."""
+    return float(min(max(round(value, 6), 0.0), limit))
 
 
 def segments_cross(a: Point, b: Point, c: Point, d: Point) -> bool:

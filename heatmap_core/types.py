@@ -59,7 +59,8 @@ class Tracks:
 
 @dataclass(frozen=True)
 class CountEvent:
-    """One counted crossing of a line, or one entry into a zone."""
+    """One counted crossing of a line, or one entry into (IN) or exit from (OUT) a zone;
+    `frame` is the video's own frame index (time_s = frame / fps for files)."""
 
     frame: int
     time_s: float

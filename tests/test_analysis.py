@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 import numpy as np
+import pytest
 
-from heatmap_core import Heatmap, Mover, Scene, ScriptedDetector, analyse_video, save_snapshot
+from heatmap_core import (
+    Heatmap,
+    Mover,
+    Region,
+    Scene,
+    ScriptedDetector,
+    analyse_video,
+    save_snapshot,
+)
 
 
 def test_progress_is_reported_and_stop_keeps_a_partial_run(tmp_path):
@@ -32,6 +42,69 @@ def test_every_second_frame_gives_the_same_counts_on_a_rendered_scene(tmp_path):
         summary = analyse_video(video, heatmap, tmp_path / f"out{stride}", stride=stride)
         counts.append((summary.in_count, summary.out_count))
     assert counts == [(1, 1), (1, 1)]
+
+
+# Two objects walk down, 7.5 px a frame: both across the line, the second through the zone.
+LINE = Region(((0, 120), (320, 120)), "line")
+ZONE = Region(((200, 80), (300, 80), (300, 160), (200, 160)), "zone")
+STRIDE_SCENE = Scene(frames=81, movers=(
+    Mover(((60, -30), (60, 270)), start_frame=10, frames_per_leg=40),
+    Mover(((250, -30), (250, 270)), start_frame=20, frames_per_leg=40, color=(200, 80, 40))))
+
+
+def first_frame(mover: Mover, beyond) -> int:
+    """The video frame at which the mover's centre is first beyond a boundary."""
+    return next(f for f in range(mover.start_frame, mover.end_frame)
+                if beyond(mover.centre_at(f)))
+
+
+BAND = 0.15 * (24 * 48) ** 0.5  # the counters' dead band for the movers' 24x48 boxes
+FIRST, SECOND = STRIDE_SCENE.movers
+# (region, direction, the video frame of the event, by the scene's geometry)
+TRUE_EVENTS = [
+    ("line", "IN", first_frame(FIRST, lambda c: c[1] > 120 + BAND)),   # 31
+    ("zone", "IN", first_frame(SECOND, lambda c: c[1] > 80 + BAND)),   # 36
+    ("line", "IN", first_frame(SECOND, lambda c: c[1] > 120 + BAND)),  # 41
+    ("zone", "OUT", first_frame(SECOND, lambda c: c[1] > 160 + BAND)),  # 47
+]
+
+
+@pytest.fixture(scope="module")
+def stride_clip(tmp_path_factory):
+    return STRIDE_SCENE.write(tmp_path_factory.mktemp("stride") / "clip.mp4")
+
+
+@pytest.mark.parametrize("stride", [1, 2])
+def test_frame_numbers_are_the_videos_own_at_any_stride(stride_clip, tmp_path, stride):
+    out = tmp_path / "out"
+    seen = []
+    summary = analyse_video(stride_clip, Heatmap(model="motion", regions=[LINE, ZONE], fps=10,
+                                                 verbose=False),
+                            out, stride=stride, on_progress=seen.append)
+    rows = list(csv.DictReader((out / "events.csv").open()))
+    assert [(r["region"], r["direction"]) for r in rows] == [e[:2] for e in TRUE_EVENTS]
+    for row, (_, _, truth) in zip(rows, TRUE_EVENTS):
+        frame = int(row["frame"])
+        assert frame % stride == 0  # an analysed frame, numbered as the video numbers it
+        assert truth <= frame <= truth + stride + 1  # the frame it happened, not a count
+        assert row["time_s"] == f"{frame / 10:.3f}"
+    summary_json = json.loads((out / "summary.json").read_text())
+    analysed = 81 if stride == 1 else 41
+    assert (summary_json["frames"], summary_json["frames_analysed"]) == (81, analysed)
+    assert summary_json["duration_s"] == 8.1
+    assert (summary.frames, summary.frames_analysed, summary.duration_s) == (81, analysed, 8.1)
+    last = seen[-1]
+    assert (last.frames_done, last.frames_total, last.frames_analysed) == (81, 81, analysed)
+    assert last.latest.frame_index == 80 and last.latest.time_s == 8.0
+
+
+def test_max_frames_counts_analysed_frames_and_the_summary_the_videos(stride_clip, tmp_path):
+    seen = []
+    summary = analyse_video(stride_clip, Heatmap(model="motion", verbose=False), tmp_path,
+                            stride=2, max_frames=10, on_progress=seen.append)
+    assert (summary.frames, summary.frames_analysed, summary.duration_s) == (20, 10, 2.0)
+    assert (seen[-1].frames_done, seen[-1].frames_total, seen[-1].fraction) == (20, 20, 1.0)
+    assert seen[-1].latest.frame_index == 18
 
 
 def test_a_snapshot_of_a_live_heatmap_is_a_result_folder_without_video(tmp_path):

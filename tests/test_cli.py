@@ -44,6 +44,33 @@ def test_whole_real_video_end_to_end(vtest, tmp_path):
     assert f"IN {summary['in_count']}, OUT {summary['out_count']}" in done.stdout
 
 
+def test_every_second_frame_of_real_video_counts_the_videos_frames(vtest, tmp_path):
+    out = tmp_path / "run"
+    done = heatmap_cli(f"source={vtest}", "model=motion", "vid_stride=2",
+                       "region=[(0, 200), (480, 200)]", f"output={out}")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert (summary["frames"], summary["frames_analysed"], summary["duration_s"]) == (
+        795, 398, 79.5)
+    assert "795 frames (398 analysed)" in done.stdout
+    rows = list(csv.DictReader((out / "events.csv").open()))
+    assert rows and all(int(r["frame"]) % 2 == 0 for r in rows)
+    assert all(r["time_s"] == f"{int(r['frame']) / 10:.3f}" for r in rows)
+    assert max(int(r["frame"]) for r in rows) > 398  # video frames, not analysed ones
+
+
+def test_the_seeds_region_past_the_frame_is_cut_with_one_warning_line(tmp_path):
+    video = Scene(frames=12).write(tmp_path / "clip.mp4")
+    done = heatmap_cli(f"source={video}", "model=motion", "region=[(10, 200), (540, 200)]",
+                       f"output={tmp_path / 'out'}")
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if "warning" in line]
+    assert warnings == ["heatmap: warning: region 'region': (540, 200) outside the 320x240 "
+                        "frame; counting with the line cut to the frame: [(10, 200), (320, 200)]"]
+    summary = json.loads((tmp_path / "out/summary.json").read_text())
+    assert summary["region"] == [[10.0, 200.0], [320.0, 200.0]]
+
+
 def test_help_lists_every_option():
     done = heatmap_cli("--help")
     assert done.returncode == 0
@@ -74,7 +101,8 @@ def test_default_output_is_under_runs(tmp_path):
     (None, ["source"], "expected key=value"),
     (None, ["model=motion"], "source is required"),
     (lambda p: Scene(frames=5).write(p), ["region=[(0, 1)]"], "at least 2 points"),
-    (lambda p: Scene(frames=5).write(p), ["region=[(0, 10), (999, 10)]"], "outside the 320x240"),
+    (lambda p: Scene(frames=5).write(p), ["region=[(0, 300), (999, 300)]"],
+     "lies outside the 320x240 frame"),
     (lambda p: Scene(frames=5).write(p), ["classes=bus"], "unknown class 'bus'"),
     (lambda p: Scene(frames=5).write(p), ["colormap=sunset"], "unknown colormap"),
     (lambda p: Scene(frames=5).write(p), ["conf=high"], "conf must be a number"),

@@ -148,18 +148,46 @@ def test_state_is_dropped_when_the_tracker_retires_a_track():
     assert counter.tracked == 0
 
 
-# -- zones ---------------------------------------------------------------------------
+# -- zones: IN is entering, OUT is leaving ------------------------------------------------
 
-def test_passing_through_a_zone_counts_one_entry_with_the_seed_direction():
-    counter = ZoneCounter(SQUARE)  # as wide as tall: vertical motion decides
-    assert directions(feed(counter, path((100, 0), (100, 200), steps=20))) == ["IN"]
-    counter = ZoneCounter(SQUARE)
-    assert directions(feed(counter, path((100, 200), (100, 0), steps=20))) == ["OUT"]
+def frames_and_directions(events) -> list[tuple[int, str]]:
+    return [(e.frame, e.direction) for e in events]
 
 
-def test_a_tall_zone_counts_horizontal_motion():
+@pytest.mark.parametrize("start, end", [
+    ((100, 0), (100, 200)),   # down
+    ((100, 200), (100, 0)),   # up
+    ((0, 100), (200, 100)),   # right
+    ((200, 100), (0, 100)),   # left
+])
+def test_passing_through_a_zone_is_an_entry_then_an_exit_whichever_the_way(start, end):
+    # 10 px a frame; the 20x40 box's dead band is 4.2 px: the centre is inside from
+    # 60 px into the path (frame 6) and outside from 160 px (frame 16).
+    events = feed(ZoneCounter(SQUARE), path(start, end, steps=20))
+    assert frames_and_directions(events) == [(6, "IN"), (16, "OUT")]
+    assert [e.time_s for e in events] == [0.6, 1.6]
+
+
+def test_a_zone_ignores_in_direction():
+    pointing_up = Region(SQUARE.points, "square", in_direction="up")
+    for zone in (SQUARE, pointing_up):
+        assert directions(feed(ZoneCounter(zone), path((100, 0), (100, 200), steps=20))) \
+            == ["IN", "OUT"]
+
+
+def test_a_tall_zone_counts_the_same_way():
     tall = Region(((50, 0), (100, 0), (100, 200), (50, 200)), name="tall")
-    assert directions(feed(ZoneCounter(tall), path((0, 100), (150, 100), steps=15))) == ["IN"]
+    assert directions(feed(ZoneCounter(tall), path((0, 100), (150, 100), steps=15))) \
+        == ["IN", "OUT"]
+
+
+def test_enter_leave_and_reenter():
+    counter = ZoneCounter(SQUARE)
+    events = feed(counter, path((100, 0), (100, 100), (100, 0), (100, 100), steps=10),
+                  retire=False)
+    assert directions(events) == ["IN", "OUT", "IN"]
+    assert (counter.in_count, counter.out_count, counter.inside) == (2, 1, 1)
+    assert len(counter.dwells) == 1
 
 
 def test_zone_reports_inside_now_and_dwell():
@@ -171,29 +199,61 @@ def test_zone_reports_inside_now_and_dwell():
         if frame == 20:
             assert counter.inside == 1
     assert counter.inside == 0
+    assert (counter.in_count, counter.out_count) == (1, 1)
     (visit,) = counter.dwells
     assert visit.seconds == pytest.approx(3.0, abs=0.25)
     assert counter.snapshot().mean_dwell_s == pytest.approx(visit.seconds)
 
 
-def test_a_track_retired_inside_closes_its_visit():
+def test_a_track_retired_inside_has_left_when_it_was_last_seen():
     counter = ZoneCounter(SQUARE)
-    feed(counter, path((100, 0), (100, 100), steps=10))
-    assert counter.inside == 0 and len(counter.dwells) == 1
+    positions = path((100, 0), (100, 100), steps=10)  # inside from frame 6, last seen at 10
+    events = feed(counter, positions, retire=False)
+    assert frames_and_directions(events) == [(6, "IN")]
+    events = counter.update(boxes_at(retired=[1]), 40, 4.0, lambda _: "person")
+    assert frames_and_directions(events) == [(10, "OUT")] and events[0].time_s == 1.0
+    assert counter.inside == 0
+    (visit,) = counter.dwells
+    assert (visit.enter_s, visit.exit_s) == (0.6, 1.0)
 
 
-def test_a_track_that_appears_inside_is_inside_but_not_an_entry():
+def test_a_track_first_seen_inside_is_inside_but_neither_enters_nor_leaves():
     counter = ZoneCounter(SQUARE)
     events = feed(counter, [(100, 100)] * 5, retire=False)
     assert events == [] and counter.inside == 1
+    events = feed(counter, path((100, 100), (100, 200), steps=10), retire=True)
+    assert events == [] and counter.inside == 0
+    assert (counter.in_count, counter.out_count) == (0, 0)
+    (visit,) = counter.dwells  # its time inside still counts
+    assert visit.seconds > 0
 
 
-def test_an_object_jumping_over_a_thin_zone_between_frames_still_counts():
-    thin = Region(((0, 95), (200, 95), (200, 105), (0, 105)), name="thin")
-    assert directions(feed(ZoneCounter(thin), [(100, 40), (100, 70), (100, 130), (100, 160)])) == ["IN"]
-
-
-def test_reentering_a_zone_counts_again():
+def test_in_minus_out_is_the_counted_entrants_still_inside():
     counter = ZoneCounter(SQUARE)
-    events = feed(counter, path((100, 0), (100, 100), (100, 0), (100, 100), steps=10))
-    assert directions(events) == ["IN", "IN"]
+    frames = zip(path((100, 0), (100, 100), steps=10),       # 1 enters and stays
+                 path((120, 100), (120, 200), steps=10),     # 2 starts inside, leaves
+                 path((80, 200), (80, 100), steps=10))       # 3 enters and stays
+    for frame, (a, b, c) in enumerate(frames):
+        counter.update(boxes_at((1, a), (2, b), (3, c)), frame, frame / 10,
+                       lambda _: "person")
+    assert (counter.in_count, counter.out_count, counter.inside) == (2, 0, 2)
+
+
+def test_jitter_on_the_edge_never_counts_a_second_entry():
+    # In, then the centre wobbles +-6 px around the bottom edge (y=150) for 30 frames:
+    # the dead band is +-4.2 px, and no side holds for two frames in a row.
+    wobble = [(100, 150 + d) for d in [-6, 6, -3, 6, -6, 3] * 5]
+    counter = ZoneCounter(SQUARE)
+    events = feed(counter, [*path((100, 0), (100, 140), steps=14), *wobble, (100, 140)],
+                  retire=False)
+    assert directions(events) == ["IN"] and counter.inside == 1
+    events = feed(counter, [*wobble, *path((100, 150), (100, 200), steps=5)], retire=False)
+    assert directions(events) == ["OUT"] and counter.inside == 0
+
+
+def test_an_object_jumping_over_a_thin_zone_between_frames_enters_and_leaves():
+    thin = Region(((0, 95), (200, 95), (200, 105), (0, 105)), name="thin")
+    counter = ZoneCounter(thin)
+    events = feed(counter, [(100, 40), (100, 70), (100, 130), (100, 160)])
+    assert frames_and_directions(events) == [(2, "IN"), (2, "OUT")]
+    assert counter.inside == 0 and not counter.dwells

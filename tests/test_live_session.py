@@ -98,8 +98,8 @@ def test_a_frame_that_cannot_be_analysed_goes_back_unchanged_and_the_page_says_w
     incoming = av.VideoFrame.from_ndarray(frames[0], format="bgr24")
     assert session.process(incoming) is incoming
     assert session.snapshot().error == (
-        "The frame could not be analysed: region 'region': point (0, 500) is outside the "
-        "480x360 frame; x must be 0..480, y 0..360.")
+        "The frame could not be analysed: region 'region' lies outside the 480x360 frame: "
+        "no part of it is inside; x must be 0..480, y 0..360.")
 
 
 def test_the_callback_never_raises_so_the_stream_survives_any_failure(frames) -> None:

@@ -7,7 +7,7 @@ import logging
 import numpy as np
 import pytest
 
-from heatmap_core import Heatmap, ScriptedDetector, Tracks
+from heatmap_core import Heatmap, RegionClippedWarning, ScriptedDetector, Tracks
 from tests.helpers import boxes_at
 
 
@@ -25,6 +25,13 @@ def heatmap_with(script=walker, **kwargs) -> Heatmap:
 
 def blank(h: int = 240, w: int = 320) -> np.ndarray:
     return np.full((h, w, 3), 90, np.uint8)
+
+
+def last_of(heatmap: Heatmap, frames: int):
+    """The results of the last of `frames` blank frames."""
+    for _ in range(frames):
+        results = heatmap(blank())
+    return results
 
 
 def test_counts_and_seed_results():
@@ -129,9 +136,48 @@ def test_bad_frames_are_clear_errors(frame, message):
         heatmap_with()(frame)
 
 
-def test_a_region_outside_the_frame_is_a_clear_error():
-    with pytest.raises(ValueError, match="outside the 320x240 frame"):
+def test_a_region_with_no_part_in_the_frame_is_a_clear_error():
+    with pytest.raises(ValueError, match="outside the 320x240 frame: no part of it"):
         heatmap_with(region=[(20, 400), (1080, 400)])(blank())
+
+
+def test_a_line_past_the_frame_is_cut_to_it_once_with_a_warning_and_keeps_counting():
+    heatmap = heatmap_with(region=[(-40, 120), (1000, 120)])
+    with pytest.warns(RegionClippedWarning) as caught:
+        results = last_of(heatmap, 20)
+    (warning,) = caught  # once, not once per frame
+    assert str(warning.message) == (
+        "region 'region': (-40, 120), (1000, 120) outside the 320x240 frame; counting "
+        "with the line cut to the frame: [(0, 120), (320, 120)]")
+    assert warning.filename == __file__  # points at the caller's line
+    assert heatmap.region == [(0.0, 120.0), (320.0, 120.0)]
+    assert (results.in_count, results.out_count) == (1, 0)
+
+
+def test_a_zone_past_the_frame_is_cut_to_it_and_keeps_counting():
+    heatmap = heatmap_with(regions={"yard": [(50, 100), (400, 100), (400, 300), (50, 300)]})
+    with pytest.warns(RegionClippedWarning, match="'yard': \\(400, 100\\), \\(400, 300\\), "
+                      "\\(50, 300\\) outside"):
+        results = last_of(heatmap, 12)
+    assert heatmap.regions[0].points == ((50, 100), (320, 100), (320, 240), (50, 240))
+    # the walker entered; the parked car was there from the start: inside, not an entry
+    assert (results.regions["yard"].in_count, results.regions["yard"].inside) == (1, 2)
+
+
+def test_frames_carry_the_index_the_caller_gives():
+    heatmap = heatmap_with(region=[(0, 120), (320, 120)], fps=10)
+    for index in range(0, 40, 2):  # every 2nd frame of a video
+        results = heatmap(blank(), frame_index=index)
+        assert (results.frame_index, results.time_s) == (index, index / 10)
+    (event,) = heatmap.events
+    assert event.time_s == event.frame / 10
+    assert heatmap.frame_index == 38 and heatmap.frames_analysed == 20
+
+
+def test_frames_are_numbered_from_one_by_default():
+    heatmap = heatmap_with(fps=10)
+    assert [heatmap(blank()).frame_index for _ in range(3)] == [1, 2, 3]
+    assert heatmap(blank()).time_s == 0.4
 
 
 def test_bad_parameters_are_clear_errors():

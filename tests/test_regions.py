@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from heatmap_core import Region, parse_points, parse_regions
@@ -56,6 +57,43 @@ def test_points_outside_the_frame_are_named():
     region.check_fits(1920, 1080)
     with pytest.raises(ValueError, match=r"\(1080, 300\) is outside the 480x360 frame"):
         region.check_fits(480, 360)
+
+
+@pytest.mark.parametrize("points, clipped", [
+    # the seed's own examples on a 480x360 video
+    ([(10, 200), (540, 200)], ((10, 200), (480, 200))),
+    ([(320, 0), (320, 400)], ((320, 0), (320, 360))),
+    ([(10, 200), (540, 200), (540, 180), (10, 180)],
+     ((10, 200), (480, 200), (480, 180), (10, 180))),
+    # a diagonal through two sides, and a triangle with a corner past the frame
+    ([(-100, -100), (600, 500)], ((50 / 3, 0), (1310 / 3, 360))),
+    ([(0, 0), (600, 100), (600, 50)], ((0, 0), (480, 80), (480, 40))),
+])
+def test_a_region_past_the_frame_is_cut_to_it(points, clipped):
+    cut = Region(points, "r").clipped(480, 360)
+    assert np.array(cut.points) == pytest.approx(np.array(clipped))
+    assert (cut.name, cut.kind) == ("r", Region(points).kind)
+
+
+def test_a_cut_line_keeps_its_in_side():
+    line = Region(((-200, 0), (600, 300)))
+    assert np.array(line.clipped(480, 360).in_normal) == pytest.approx(np.array(line.in_normal))
+
+
+def test_a_region_inside_the_frame_is_not_cut():
+    region = Region(((0, 0), (480, 360)))
+    assert region.clipped(480, 360) is region
+
+
+@pytest.mark.parametrize("points", [
+    [(20, 400), (1080, 400)],                   # the seed's docs line, below a 480x360 frame
+    [(500, 0), (600, 0), (600, 100)],           # a zone right of it
+    [(-10, -10), (0.5, -10), (0.5, 0.5)],       # no area inside
+    [(480.2, 0), (480.2, 360)],                 # along its edge, just outside
+])
+def test_a_region_with_no_part_in_the_frame_cannot_be_cut(points):
+    with pytest.raises(ValueError, match="outside the 480x360 frame: no part of it is inside"):
+        Region(points).clipped(480, 360)
 
 
 def test_several_named_regions():

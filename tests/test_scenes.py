@@ -96,9 +96,44 @@ def test_a_line_and_a_zone_at_once_with_occupancy_and_dwell():
     scene = Scene(movers=(through_zone, elsewhere), frames=80)
     for truth in (False, True):
         heatmap = run(scene, [LINE, ZONE], truth=truth)
-        assert counts(heatmap) == {"line": (1, 1), "zone": (1, 0)}
+        assert counts(heatmap) == {"line": (1, 1), "zone": (1, 1)}  # in, then out
         (visit,) = heatmap.dwells
         assert visit.seconds == pytest.approx(3.5, abs=0.6)
+
+
+def zone_events(heatmap: Heatmap) -> list[str]:
+    return [e.direction for e in heatmap.events if e.region == "zone"]
+
+
+@pytest.mark.parametrize("waypoints", [
+    ((250, -30), (250, 270)),   # down through the zone
+    ((250, 270), (250, -30)),   # up through it: still IN first, then OUT
+    ((170, 120), (340, 120)),   # right
+])
+def test_passing_through_a_zone_enters_then_leaves(waypoints):
+    scene = Scene(movers=(Mover(waypoints, start_frame=5, frames_per_leg=40),), frames=55)
+    for truth in (False, True):
+        heatmap = run(scene, [ZONE], truth=truth)
+        assert zone_events(heatmap) == ["IN", "OUT"]
+        assert heatmap.counters[0].snapshot().inside == 0
+
+
+def test_entering_leaving_and_entering_again_then_staying():
+    back_and_forth = Mover(((250, -30), (250, 120), (250, 20), (250, 120), (250, 120)),
+                           start_frame=5, frames_per_leg=15)
+    scene = Scene(movers=(back_and_forth,), frames=back_and_forth.end_frame + 5)
+    for truth in (False, True):
+        heatmap = run(scene, [ZONE], truth=truth)
+        assert zone_events(heatmap) == ["IN", "OUT", "IN"]
+        assert heatmap.counters[0].snapshot().inside == 1
+
+
+def test_an_object_already_in_the_zone_is_inside_but_not_an_entry():
+    # In the zone from the first frame, it leaves at the bottom: neither IN nor OUT.
+    there = Mover(((250, 120), (250, 120), (250, 270)), frames_per_leg=20)
+    scene = Scene(movers=(there,), frames=50)
+    heatmap = run(scene, [ZONE], truth=True)
+    assert zone_events(heatmap) == [] and len(heatmap.dwells) == 1
 
 
 def test_results_match_the_seed_fields():
