@@ -155,10 +155,10 @@ class LiveSession:
         `folder`, as `heatmap_core.save_snapshot` does. ValueError before any frame."""
         with self._work:
             heatmap, background = self._heatmap, self._analysed_image
-            if heatmap is None or background is None or heatmap.frame_index == 0:
+            if heatmap is None or background is None or heatmap.frames_analysed == 0:
                 raise ValueError("no frame has been analysed yet")
             duration = self._clock.now
-            frames = heatmap.frame_index
+            frames = heatmap.frames_analysed
             return save_snapshot(heatmap, folder, background=background, source=source,
                                  fps=round(frames / duration, 2) if duration > 0 else 0.0,
                                  frames=frames, duration_s=duration, elapsed_s=duration)
@@ -209,7 +209,7 @@ class LiveSession:
             if results.events or self._series_due(done_at):
                 series = tuple(heatmap.series.rows())
                 self._series_published_at = done_at
-            numbers = dict(analysing=True, frames=heatmap.frame_index,
+            numbers = dict(analysing=True, frames=heatmap.frames_analysed,
                            in_count=results.in_count, out_count=results.out_count,
                            inside=results.inside, tracks_seen=results.tracks_seen,
                            stream_s=results.time_s)

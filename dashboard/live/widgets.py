@@ -190,8 +190,9 @@ def region_section(state: LiveState) -> None:
         st.caption("No region yet: the heatmap is made, but nothing is counted. Take a "
                    "snapshot of the live view and draw a line or a zone on it.")
     else:
-        st.caption(f"Counting on a {region.kind} through {_points(region)} (IN "
-                   f"direction: {region.in_direction}).")
+        meaning = (f"IN direction: {region.in_direction}" if region.kind == "line" else
+                   "IN: entering it, OUT: leaving it")
+        st.caption(f"Counting on a {region.kind} through {_points(region)} ({meaning}).")
     st.button("Take snapshot", key=f"{KEY}_take_snapshot", icon=":material/photo_camera:",
               on_click=state.take_snapshot,
               help="Freeze the newest camera frame here, to draw the region on it.")

@@ -81,7 +81,7 @@ def draw_region(frame: npt.NDArray[np.uint8], text: str,
         cv2.polylines(image, [pts], len(pts) > 2, _COLOR, thickness, cv2.LINE_AA)
     for x, y in pts:
         cv2.circle(image, (int(x), int(y)), thickness * 3, _COLOR, -1, cv2.LINE_AA)
-    if region is not None:
+    if region is not None and region.kind == "line":  # a zone's IN is entering it
         _draw_in_arrow(image, region, thickness)
     return image
 

@@ -37,7 +37,9 @@ def show_result(source: Path | RunResult, key: str) -> None:
                    f"{summary['frames']} frames ({summary['duration_s']:g} s of video). "
                    "Everything below covers that part only.")
     summary_cards(summary)
-    st.caption(f"{plain(summary['source'])}: {summary['frames']} frames analysed with "
+    analysed = summary.get("frames_analysed", summary["frames"])
+    every = f" (every {summary['frames'] // analysed}th)" if 0 < analysed < summary["frames"] else ""
+    st.caption(f"{plain(summary['source'])}: {analysed} frames analysed{every} with "
                f"{plain(summary['model'])} in {summary['elapsed_s']:.1f} s "
                f"({summary['processing_fps']:g} frames/s); colormap {summary['colormap']}.")
     _dwell_line(summary)
