@@ -32,7 +32,8 @@ from heatmap_core.video import (
     prefetch,
 )
 
-__all__ = ["OUTPUT_FILES", "Progress", "RunSummary", "analyse_video", "save_snapshot"]
+__all__ = ["EVENT_COLUMNS", "OUTPUT_FILES", "SERIES_COLUMNS", "Progress", "RunSummary",
+           "analyse_video", "save_snapshot"]
 
 OUTPUT_FILES = {
     "annotated_video": "annotated.mp4",
@@ -42,7 +43,9 @@ OUTPUT_FILES = {
     "series_csv": "series.csv",
     "summary_json": "summary.json",
 }
+# The header rows of events.csv and series.csv (the run store reads them back by these).
 EVENT_COLUMNS = ("frame", "time_s", "track_id", "class", "direction", "region")
+SERIES_COLUMNS = ("start_s", "in", "out", "inside", "tracks")
 
 
 @dataclass(frozen=True)
@@ -247,10 +250,9 @@ def _write_series(heatmap: Heatmap, path: Path) -> None:
     tmp = _tmp(path)
     with open(tmp, "w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(("start_s", "in", "out", "inside", "tracks"))
+        writer.writerow(SERIES_COLUMNS)
         for row in heatmap.series.rows():
-            writer.writerow((row["start_s"], row["in"], row["out"], row["inside"],
-                             row["tracks"]))
+            writer.writerow(tuple(row[column] for column in SERIES_COLUMNS))
     os.replace(tmp, path)
 
 

@@ -12,6 +12,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import cv2
@@ -21,7 +22,13 @@ import numpy.typing as npt
 from heatmap_core.accumulator import HeatAccumulator
 from heatmap_core.colormaps import colormap_name, resolve_colormap
 from heatmap_core.counting import RegionCounter, ZoneCounter, make_counter
-from heatmap_core.detectors import Detector, load_detector, resolve_classes
+from heatmap_core.detectors import (
+    DEFAULT_TRACKER,
+    DEFAULT_WEIGHTS,
+    Detector,
+    load_detector,
+    resolve_classes,
+)
 from heatmap_core.overlay import HeatOverlay, overlay
 from heatmap_core.regions import Region, parse_regions
 from heatmap_core.render import DrawOptions, draw_frame
@@ -31,7 +38,6 @@ from heatmap_core.types import CountEvent, DwellRecord, RegionCounts, Tracks
 __all__ = ["Heatmap", "HeatmapResults"]
 
 _log = logging.getLogger("heatmap_core")
-DEFAULT_MODEL = "yolo11n.pt"
 # The heat's colour layer is rebuilt at most this often (stream seconds): heat changes
 # slowly, and at 1080p rebuilding costs more than blending.
 LAYER_REFRESH_S = 0.2
@@ -87,11 +93,23 @@ class Heatmap:
             (cached) and run by ONNX Runtime / OpenVINO, faster on CPUs.
         max_events: how many of the newest count events `events` keeps (the counts
             themselves are never dropped).
+        model_name: what summaries call the model (None: the weights' file name,
+            "motion", or the model's type).
+        cache_dir: where the onnx / openvino engines keep their exports (None:
+            ~/.cache/heatmap_core).
     """
 
-    def __init__(self, *, model: Any = DEFAULT_MODEL, colormap: int | str = cv2.COLORMAP_DEEPGREEN,
+    # Per-stream state, set by _reset_stream.
+    frame_index: int
+    tracks_seen: int
+    _last_time: float | None
+    _layer_time: float | None
+    _seen_ids: set[int]
+    _frame_size: tuple[int, int] | None
+
+    def __init__(self, *, model: Any = DEFAULT_WEIGHTS, colormap: int | str = cv2.COLORMAP_DEEPGREEN,
                  region: Any = None, regions: Any = None, show_in: bool = True,
-                 show_out: bool = True, tracker: str = "bytetrack.yaml", conf: float = 0.25,
+                 show_out: bool = True, tracker: str = DEFAULT_TRACKER, conf: float = 0.25,
                  iou: float = 0.7, classes: Sequence[int | str] | str | None = None,
                  verbose: bool = True, device: str | None = None, show: bool = False,
                  line_width: int | None = 2, show_conf: bool = True,
@@ -99,7 +117,8 @@ class Heatmap:
                  max_det: int = 300, half: bool = False, decay: float | None = None,
                  opacity: float = 0.5, fps: float = 30.0, hysteresis: float = 0.15,
                  min_frames: int = 2, engine: str = "pytorch",
-                 max_events: int = 100_000) -> None:
+                 max_events: int = 100_000, model_name: str | None = None,
+                 cache_dir: str | Path | None = None) -> None:
         if region is not None and regions is not None:
             raise ValueError("pass either region (one) or regions (several), not both")
         self.colormap = resolve_colormap(colormap)
@@ -111,10 +130,10 @@ class Heatmap:
             raise ValueError(f"decay is a half-life in seconds and must be positive, got {decay}")
         if fps <= 0:
             raise ValueError(f"fps must be positive, got {fps}")
-        self.model_name = _model_name(model)
+        self.model_name = _model_name(model) if model_name is None else model_name
         self.detector: Detector = load_detector(
             model, tracker=tracker, conf=conf, iou=iou, classes=classes, device=device,
-            imgsz=imgsz, max_det=max_det, half=half, engine=engine)
+            imgsz=imgsz, max_det=max_det, half=half, engine=engine, cache_dir=cache_dir)
         self.names: dict[int, str] = dict(self.detector.names)
         self.classes = resolve_classes(classes, self.names)
         self.decay = decay
@@ -259,10 +278,10 @@ class Heatmap:
     def _reset_stream(self) -> None:
         self.frame_index = 0
         self.tracks_seen = 0
-        self._last_time: float | None = None
-        self._layer_time: float | None = None
-        self._seen_ids: set[int] = set()
-        self._frame_size: tuple[int, int] | None = None
+        self._last_time = None
+        self._layer_time = None
+        self._seen_ids = set()
+        self._frame_size = None
 
     def _elapsed(self, now: float) -> float:
         last, self._last_time = self._last_time, now

@@ -19,12 +19,38 @@ import numpy as np
 __all__ = ["BackgroundWriter", "H264Writer", "VideoError", "VideoInfo", "VideoReader",
            "open_video", "prefetch"]
 
-# FFmpeg inside OpenCV prints decoder complaints ("moov atom not found") to stderr; a
-# bad file gets one clear VideoError instead. Set the variable to see them again.
-os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
-
 MAX_PIXELS = 8192 * 4320  # 8K and DCI 8K; a frame beyond is 100+ MB per copy
 _STREAM_PREFIXES = ("rtsp://", "rtmp://", "http://", "https://", "udp://", "tcp://")
+
+
+# FFmpeg inside OpenCV prints decoder complaints ("moov atom not found") to stderr; a
+# bad file gets one clear VideoError instead. OpenCV reads $OPENCV_FFMPEG_LOGLEVEL once,
+# when it first opens a video with FFmpeg, and has no other switch for it: so the level
+# is set for that first opening only, and the environment restored. A user who sets the
+# variable (to see the messages again) is left alone.
+_FFMPEG_LOGLEVEL = ("OPENCV_FFMPEG_LOGLEVEL", "-8")
+_ffmpeg_lock = threading.Lock()
+_ffmpeg_quieted = False
+
+
+def _capture(source: str | int) -> cv2.VideoCapture:
+    """`cv2.VideoCapture(source)`, with FFmpeg's log quieted by the first file or URL
+    (a camera index opens through another backend)."""
+    global _ffmpeg_quieted
+    if _ffmpeg_quieted or isinstance(source, int):
+        return cv2.VideoCapture(source)
+    name, level = _FFMPEG_LOGLEVEL
+    with _ffmpeg_lock:
+        if name in os.environ:
+            capture = cv2.VideoCapture(source)
+        else:
+            os.environ[name] = level
+            try:
+                capture = cv2.VideoCapture(source)
+            finally:
+                os.environ.pop(name, None)
+        _ffmpeg_quieted = True
+    return capture
 
 
 class VideoError(RuntimeError):
@@ -105,7 +131,7 @@ def open_video(source: str | int | Path) -> VideoReader:
         if path.stat().st_size == 0:
             raise VideoError(f"{text} is empty (0 bytes)")
         text = str(path)
-    capture = cv2.VideoCapture(int(text) if text.isdigit() else text)
+    capture = _capture(int(text) if text.isdigit() else text)
     if not capture.isOpened():
         capture.release()
         what = "camera" if text.isdigit() else "stream" if live else "file"
