@@ -45,13 +45,14 @@ from heatmap_core.video import H264Writer, VideoError, VideoInfo, VideoReader, o
 
 __all__ = [
     "COLORMAPS", "DEFAULT_TRACKER", "DEFAULT_WEIGHTS", "ENGINES", "EVENT_COLUMNS",
-    "OUTPUT_FILES", "SERIES_COLUMNS", "TRACKERS", "CountEvent", "CountSeries", "Detector", "DwellRecord",
-    "H264Writer", "HeatAccumulator", "HeatOverlay", "Heatmap", "HeatmapResults", "LineCounter",
-    "ModelLoadError", "MotionDetector", "Mover", "Progress", "Region", "RegionCounter",
-    "RegionCounts", "RunSummary", "Scene", "ScriptedDetector", "SeriesBin", "Tracks",
-    "VideoError", "VideoInfo", "VideoReader", "YoloDetector", "ZoneCounter",
+    "OUTPUT_FILES", "SERIES_COLUMNS", "TRACKERS", "CountEvent", "CountSeries", "Detector",
+    "DwellRecord", "H264Writer", "HeatAccumulator", "HeatOverlay", "Heatmap", "HeatmapResults",
+    "LineCounter", "ModelLoadError", "MotionDetector", "Mover", "Progress", "Region",
+    "RegionCounter", "RegionCounts", "RunSummary", "Scene", "ScriptedDetector", "SeriesBin",
+    "Tracks", "VideoError", "VideoInfo", "VideoReader", "YoloDetector", "ZoneCounter",
     "analyse_video", "colorize", "colormap_name", "is_official_name", "load_detector",
     "load_model", "make_counter", "model_names", "official_weights", "open_video", "overlay",
-    "parse_points", "parse_regions", "resolve_classes", "resolve_colormap", "sample_scene", "save_snapshot",
+    "parse_points", "parse_regions", "resolve_classes", "resolve_colormap", "sample_scene",
+    "save_snapshot",
 ]
 __version__ = "0.1.0"

@@ -141,7 +141,7 @@ def analyse_video(source: str | int | Path | VideoReader, heatmap: Heatmap,
         events = csv.writer(events_file)
         events.writerow(EVENT_COLUMNS)
         results = None
-        for index, time_s, frame in decoded:  # type: ignore[misc]
+        for _index, time_s, frame in decoded:
             if should_stop is not None and should_stop():
                 stop_reason = "stopped"
                 break

@@ -107,9 +107,9 @@ class Heatmap:
     _seen_ids: set[int]
     _frame_size: tuple[int, int] | None
 
-    def __init__(self, *, model: Any = DEFAULT_WEIGHTS, colormap: int | str = cv2.COLORMAP_DEEPGREEN,
-                 region: Any = None, regions: Any = None, show_in: bool = True,
-                 show_out: bool = True, tracker: str = DEFAULT_TRACKER, conf: float = 0.25,
+    def __init__(self, *, model: Any = DEFAULT_WEIGHTS,
+                 colormap: int | str = cv2.COLORMAP_DEEPGREEN, region: Any = None,
+                 regions: Any = None, show_in: bool = True, show_out: bool = True, tracker: str = DEFAULT_TRACKER, conf: float = 0.25,
                  iou: float = 0.7, classes: Sequence[int | str] | str | None = None,
                  verbose: bool = True, device: str | None = None, show: bool = False,
                  line_width: int | None = 2, show_conf: bool = True,
@@ -144,9 +144,9 @@ class Heatmap:
         show_conf = show_conf and getattr(self.detector, "has_confidence", True)
         self.draw_options = DrawOptions(line_width, show_boxes, show_labels, show_conf,
                                         show_in, show_out)
-        self._counter_options = dict(hysteresis=hysteresis, min_frames=min_frames)
-        self.counters: list[RegionCounter] = [make_counter(r, **self._counter_options)
-                                              for r in self.regions]
+        self.counters: list[RegionCounter] = [
+            make_counter(r, hysteresis=hysteresis, min_frames=min_frames)
+            for r in self.regions]
         self.events: deque[CountEvent] = deque(maxlen=max_events)
         self.series = CountSeries()
         self._accumulator: HeatAccumulator | None = None
@@ -269,7 +269,7 @@ class Heatmap:
         h, w = self._accumulator.shape
         base = np.zeros((h, w, 3), np.uint8) if background is None else _as_bgr(background)
         if base.shape[:2] != (h, w):
-            base = cv2.resize(base, (w, h))
+            base = np.asarray(cv2.resize(base, (w, h)), np.uint8)
         opacity = 1.0 if background is None else self.opacity
         return overlay(base, self._accumulator.normalized(), self.colormap, opacity)
 
@@ -303,7 +303,7 @@ class Heatmap:
             _log.info("frame size changed from %dx%d to %dx%d: scaling heat and regions",
                       old_w, old_h, w, h)
             self.regions = tuple(r.scaled(sx, sy) for r in self.regions)
-            for counter, region in zip(self.counters, self.regions):
+            for counter, region in zip(self.counters, self.regions, strict=True):
                 counter.move_to(region)
             assert self._accumulator is not None
             self._accumulator.resize(h, w)
@@ -311,7 +311,8 @@ class Heatmap:
         self._layer_time = None
 
     def _vote_classes(self, tracks: Tracks) -> None:
-        for track_id, class_id in zip(tracks.track_id.tolist(), tracks.class_id.tolist()):
+        for track_id, class_id in zip(tracks.track_id.tolist(), tracks.class_id.tolist(),
+                                      strict=True):
             if track_id not in self._seen_ids:
                 self._seen_ids.add(track_id)
                 self.tracks_seen += 1
@@ -352,9 +353,9 @@ def _as_bgr(image: Any) -> npt.NDArray[np.uint8]:
     if image.dtype != np.uint8:
         raise ValueError(f"expected a uint8 frame, got {image.dtype}")
     if image.ndim == 2:
-        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+        return np.asarray(cv2.cvtColor(image, cv2.COLOR_GRAY2BGR), np.uint8)
     if image.shape[2] == 4:
-        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+        return np.asarray(cv2.cvtColor(image, cv2.COLOR_BGRA2BGR), np.uint8)
     if image.shape[2] != 3:
         raise ValueError(f"expected 3 colour channels, got {image.shape[2]}")
     return image

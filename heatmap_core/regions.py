@@ -54,7 +54,7 @@ class Region:
         """Unit vector of the motion that counts as IN."""
         if self.in_direction != "auto":
             return _DIRECTIONS[self.in_direction]
-        xs, ys = zip(*self.points)
+        xs, ys = zip(*self.points, strict=True)
         wide = (max(xs) - min(xs)) >= (max(ys) - min(ys))
         # The seed's rule: a line is "vertical" only when strictly taller than wide.
         return (0.0, 1.0) if wide else (1.0, 0.0)
@@ -160,7 +160,8 @@ def _points_from_text(text: str) -> Any:
 
 
 def _check_polygon(points: Sequence[Point], name: str) -> None:
-    edges = list(zip(points, points[1:] + points[:1]))
+    corners = list(points)
+    edges = list(zip(corners, corners[1:] + corners[:1], strict=True))
     n = len(edges)
     for i in range(n):
         for j in range(i + 1, n):

@@ -7,10 +7,11 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TypeVar
 
 import av
 import cv2
@@ -201,16 +202,23 @@ class H264Writer:
         self.close()
 
 
-_DONE = object()
+T = TypeVar("T")
 
 
-def prefetch(items: Iterable[object], size: int = 8) -> Iterator[object]:
+class _Done:
+    """The end of a queue of items."""
+
+
+_DONE = _Done()
+
+
+def prefetch(items: Iterable[T], size: int = 8) -> Generator[T, None, None]:
     """Iterate `items` in a background thread, `size` ahead of the consumer.
 
     Decoding (which releases the GIL) then overlaps with analysing the previous frame.
     Closing the generator early stops the thread.
     """
-    buffer: queue.Queue[object] = queue.Queue(maxsize=size)
+    buffer: queue.Queue[T | _Done | _Failure] = queue.Queue(maxsize=size)
     stop = threading.Event()
 
     def produce() -> None:
@@ -231,7 +239,7 @@ def prefetch(items: Iterable[object], size: int = 8) -> Iterator[object]:
     thread = threading.Thread(target=produce, name="prefetch", daemon=True)
     thread.start()
     try:
-        while (item := buffer.get()) is not _DONE:
+        while not isinstance(item := buffer.get(), _Done):
             if isinstance(item, _Failure):
                 raise item.error
             yield item
@@ -246,7 +254,7 @@ class BackgroundWriter:
 
     def __init__(self, writer: H264Writer, size: int = 8) -> None:
         self._writer = writer
-        self._queue: queue.Queue[object] = queue.Queue(maxsize=size)
+        self._queue: queue.Queue[np.ndarray | _Done] = queue.Queue(maxsize=size)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="encoder", daemon=True)
         self._thread.start()
@@ -270,12 +278,12 @@ class BackgroundWriter:
 
     def _run(self) -> None:
         try:
-            while (frame := self._queue.get()) is not _DONE:
+            while not isinstance(frame := self._queue.get(), _Done):
                 if self._error is None:
-                    self._writer.write(frame)  # type: ignore[arg-type]
+                    self._writer.write(frame)
         except BaseException as error:
             self._error = error
-            while self._queue.get() is not _DONE:  # keep draining so write() never blocks
+            while not isinstance(self._queue.get(), _Done):  # drain: write() never blocks
                 pass
         finally:
             try:

@@ -110,7 +110,8 @@ def test_the_event_time_is_when_the_line_was_crossed():
 
 
 def test_a_track_first_seen_on_the_line_is_not_counted():
-    assert feed(LineCounter(HORIZONTAL), [(100, 100), (100, 101), *path((100, 110), (100, 160))]) == []
+    jitter_then_walk = [(100, 100), (100, 101), *path((100, 110), (100, 160))]
+    assert feed(LineCounter(HORIZONTAL), jitter_then_walk) == []
 
 
 def test_a_centre_passing_beyond_the_end_of_the_line_does_not_count():
@@ -190,7 +191,8 @@ def test_a_track_that_appears_inside_is_inside_but_not_an_entry():
 
 def test_an_object_jumping_over_a_thin_zone_between_frames_still_counts():
     thin = Region(((0, 95), (200, 95), (200, 105), (0, 105)), name="thin")
-    assert directions(feed(ZoneCounter(thin), [(100, 40), (100, 70), (100, 130), (100, 160)])) == ["IN"]
+    walk = [(100, 40), (100, 70), (100, 130), (100, 160)]
+    assert directions(feed(ZoneCounter(thin), walk)) == ["IN"]
 
 
 def test_reentering_a_zone_counts_again():
