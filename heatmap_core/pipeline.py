@@ -109,7 +109,8 @@ class Heatmap:
 
     def __init__(self, *, model: Any = DEFAULT_WEIGHTS,
                  colormap: int | str = cv2.COLORMAP_DEEPGREEN, region: Any = None,
-                 regions: Any = None, show_in: bool = True, show_out: bool = True, tracker: str = DEFAULT_TRACKER, conf: float = 0.25,
+                 regions: Any = None, show_in: bool = True, show_out: bool = True,
+                 tracker: str = DEFAULT_TRACKER, conf: float = 0.25,
                  iou: float = 0.7, classes: Sequence[int | str] | str | None = None,
                  verbose: bool = True, device: str | None = None, show: bool = False,
                  line_width: int | None = 2, show_conf: bool = True,
