@@ -13,14 +13,15 @@ import run_store
 def test_the_public_names_are_pinned():
     assert sorted(heatmap_core.__all__) == sorted([
         "COLORMAPS", "DEFAULT_TRACKER", "DEFAULT_WEIGHTS", "ENGINES", "EVENT_COLUMNS",
-        "OUTPUT_FILES", "SERIES_COLUMNS", "TRACKERS", "CountEvent", "CountSeries", "Detector", "DwellRecord",
-        "H264Writer", "HeatAccumulator", "HeatOverlay", "Heatmap", "HeatmapResults", "LineCounter",
-        "ModelLoadError", "MotionDetector", "Mover", "Progress", "Region", "RegionCounter",
-        "RegionCounts", "RunSummary", "Scene", "ScriptedDetector", "SeriesBin", "Tracks",
-        "VideoError", "VideoInfo", "VideoReader", "YoloDetector", "ZoneCounter",
-        "analyse_video", "colorize", "colormap_name", "is_official_name", "load_detector",
-        "load_model", "make_counter", "model_names", "official_weights", "open_video", "overlay", "parse_points",
-        "parse_regions", "resolve_classes", "resolve_colormap", "sample_scene", "save_snapshot",
+        "OUTPUT_FILES", "SERIES_COLUMNS", "TRACKERS", "CountEvent", "CountSeries", "Detector",
+        "DwellRecord", "H264Writer", "HeatAccumulator", "HeatOverlay", "Heatmap",
+        "HeatmapResults", "LineCounter", "ModelLoadError", "MotionDetector", "Mover",
+        "Progress", "Region", "RegionCounter", "RegionCounts", "RunSummary", "Scene",
+        "ScriptedDetector", "SeriesBin", "Tracks", "VideoError", "VideoInfo", "VideoReader",
+        "YoloDetector", "ZoneCounter", "analyse_video", "colorize", "colormap_name",
+        "is_official_name", "load_detector", "load_model", "make_counter", "model_names",
+        "official_weights", "open_video", "overlay", "parse_points", "parse_regions",
+        "resolve_classes", "resolve_colormap", "sample_scene", "save_snapshot",
     ])
     for name in heatmap_core.__all__:
         assert hasattr(heatmap_core, name)

@@ -14,11 +14,14 @@ import pytest
 
 from heatmap_core import (
     DEFAULT_TRACKER,
+    DEFAULT_WEIGHTS,
     TRACKERS,
     Heatmap,
     ModelLoadError,
     YoloDetector,
+    is_official_name,
     load_model,
+    official_weights,
 )
 
 # The eager model's person logit is 4 (see conftest): every detection scores sigmoid(4).
@@ -130,6 +133,13 @@ def test_using_ultralytics_turns_its_auto_install_off_without_touching_the_envir
     done = subprocess.run([sys.executable, "-c", code, str(vtest), str(yolo_weights)],
                           capture_output=True, text=True, env=environment)
     assert (done.returncode, done.stdout.strip()) == (0, "False []"), done.stderr
+
+
+def test_the_official_weights_start_with_the_default_and_are_all_official():
+    names = official_weights()
+    assert names[0] == DEFAULT_WEIGHTS == "yolo11n.pt"
+    assert {"yolo11s.pt", "yolo26n.pt", "yolov8n.pt"} <= set(names)
+    assert all(is_official_name(n) and not n.endswith(("-seg.pt", "-cls.pt")) for n in names)
 
 
 def test_missing_official_weights_say_how_to_get_them(monkeypatch, tmp_path):
