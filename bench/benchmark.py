@@ -3,10 +3,10 @@
     python bench/benchmark.py [--frames 60] [--device cpu|0] [--out bench/results.json]
 
 Our Heatmap runs with show_boxes=False, as the Ultralytics Heatmap draws no boxes:
-the same work on both sides. Every case runs in its own process (so its peak memory is its own) on the same frames
-of the same video, with the same weights and region, and prints frames per second;
-the summary prints ratios and writes everything to a JSON file. Never a test: timings
-depend on the machine.
+the same work on both sides. Every case runs in its own process (so its peak memory is
+its own) on the same frames of the same video, with the same weights and region, and
+prints frames per second; the summary prints ratios and writes everything to a JSON
+file. Never a test: timings depend on the machine.
 
 Cases:
   paired       floor, ours and Ultralytics timed in turns in one process: the ratios
@@ -264,7 +264,8 @@ def run_case(name: str, args: argparse.Namespace) -> dict:
             result = case_e2e("ultralytics", frames, args)
         elif base.startswith("fast-"):
             engine, stride = base.split("-")[1], 2
-            result = case_e2e("ours", frames, args, engine=engine, stride=stride, half=args.half)
+            result = case_e2e("ours", frames, args, engine=engine, stride=stride, half=args.half,
+                              cache_dir=args.cache_dir)
         else:
             raise SystemExit(f"unknown case {name}")
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -296,7 +297,8 @@ def summarise(results: dict[str, dict]) -> list[str]:
         lines += [
             f"{label} end to end: ours {ours['fps']:.1f} fps, Ultralytics {ul['fps']:.1f} fps "
             f"-> ours/Ultralytics {ours['fps'] / ul['fps']:.2f}x",
-            f"{label} over bare model.track ({floor['fps']:.1f} fps): ours +{overhead:.2f} ms/frame "
+            f"{label} over bare model.track ({floor['fps']:.1f} fps): "
+            f"ours +{overhead:.2f} ms/frame "
             f"(+{100 * overhead / floor['ms_per_frame']:.1f}%), Ultralytics "
             f"+{ul['ms_per_frame'] - floor['ms_per_frame']:.2f} ms/frame",
         ]
@@ -332,6 +334,8 @@ def main() -> int:
     parser.add_argument("--cases", default=",".join(CASES))
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.json")
     parser.add_argument("--weights", type=Path)
+    parser.add_argument("--cache-dir", type=Path,
+                        help="where fast-* cases keep their exports (default: a fresh folder)")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not VTEST.exists():
@@ -341,13 +345,13 @@ def main() -> int:
         return 0
     work = Path(tempfile.mkdtemp(prefix="heatmap-bench-"))
     args.weights = args.weights or make_weights(work / "yolo11n-random.pt", args.objects)
-    env = dict(os.environ, HEATMAP_CACHE_DIR=str(work / "cache"))
+    args.cache_dir = args.cache_dir or work / "cache"
     results: dict[str, dict] = {}
     for case in args.cases.split(","):
         if case.startswith("fast-"):
             # exports are cached: build it outside the timing
-            run_case_process(f"{case}", args, env, warm=True)
-        results[case] = run_case_process(case, args, env)
+            run_case_process(f"{case}", args, warm=True)
+        results[case] = run_case_process(case, args)
         print(f"{case:28} {json.dumps(results[case])}", flush=True)
     report = {"machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
                           "device": args.device, "python": sys.version.split()[0]},
@@ -360,12 +364,13 @@ def main() -> int:
     return 0
 
 
-def run_case_process(case: str, args: argparse.Namespace, env: dict, warm: bool = False) -> dict:
-    command = [sys.executable, __file__, "--case", case, "--frames", str(3 if warm else args.frames),
+def run_case_process(case: str, args: argparse.Namespace, warm: bool = False) -> dict:
+    command = [sys.executable, __file__, "--case", case,
+               "--frames", str(3 if warm else args.frames),
                "--objects", str(args.objects), "--device", args.device,
                *(["--half"] if args.half else []),
-               "--weights", str(args.weights)]
-    done = subprocess.run(command, capture_output=True, text=True, env=env)
+               "--weights", str(args.weights), "--cache-dir", str(args.cache_dir)]
+    done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"case {case} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])

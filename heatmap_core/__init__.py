@@ -8,7 +8,9 @@
 
 from heatmap_core.accumulator import HeatAccumulator
 from heatmap_core.analysis import (
+    EVENT_COLUMNS,
     OUTPUT_FILES,
+    SERIES_COLUMNS,
     Progress,
     RunSummary,
     analyse_video,
@@ -17,6 +19,10 @@ from heatmap_core.analysis import (
 from heatmap_core.colormaps import COLORMAPS, colormap_name, resolve_colormap
 from heatmap_core.counting import LineCounter, RegionCounter, ZoneCounter, make_counter
 from heatmap_core.detectors import (
+    DEFAULT_TRACKER,
+    DEFAULT_WEIGHTS,
+    ENGINES,
+    TRACKERS,
     Detector,
     ModelLoadError,
     MotionDetector,
@@ -26,6 +32,7 @@ from heatmap_core.detectors import (
     load_detector,
     load_model,
     model_names,
+    official_weights,
     resolve_classes,
 )
 from heatmap_core.overlay import HeatOverlay, colorize, overlay
@@ -37,13 +44,15 @@ from heatmap_core.types import CountEvent, DwellRecord, RegionCounts, Tracks
 from heatmap_core.video import H264Writer, VideoError, VideoInfo, VideoReader, open_video
 
 __all__ = [
-    "COLORMAPS", "OUTPUT_FILES", "CountEvent", "CountSeries", "Detector", "DwellRecord",
-    "H264Writer", "HeatAccumulator", "HeatOverlay", "Heatmap", "HeatmapResults", "LineCounter",
-    "ModelLoadError", "MotionDetector", "Mover", "Progress", "Region", "RegionClippedWarning",
-    "RegionCounter", "RegionCounts", "RunSummary", "Scene", "ScriptedDetector",
-    "SeriesBin", "Tracks", "VideoError", "VideoInfo", "VideoReader", "YoloDetector", "ZoneCounter",
+    "COLORMAPS", "DEFAULT_TRACKER", "DEFAULT_WEIGHTS", "ENGINES", "EVENT_COLUMNS",
+    "OUTPUT_FILES", "SERIES_COLUMNS", "TRACKERS", "CountEvent", "CountSeries", "Detector",
+    "DwellRecord", "H264Writer", "HeatAccumulator", "HeatOverlay", "Heatmap", "HeatmapResults",
+    "LineCounter", "ModelLoadError", "MotionDetector", "Mover", "Progress", "Region",
+    "RegionClippedWarning", "RegionCounter", "RegionCounts", "RunSummary", "Scene",
+    "ScriptedDetector", "SeriesBin", "Tracks", "VideoError", "VideoInfo", "VideoReader", "YoloDetector", "ZoneCounter",
     "analyse_video", "colorize", "colormap_name", "is_official_name", "load_detector",
-    "load_model", "make_counter", "model_names", "open_video", "overlay", "parse_points", "parse_regions",
-    "resolve_classes", "resolve_colormap", "sample_scene", "save_snapshot",
+    "load_model", "make_counter", "model_names", "official_weights", "open_video", "overlay",
+    "parse_points", "parse_regions", "resolve_classes", "resolve_colormap", "sample_scene",
+    "save_snapshot",
 ]
 __version__ = "0.1.0"

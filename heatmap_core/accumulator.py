@@ -42,7 +42,7 @@ class HeatAccumulator:
         self._gain = 1.0
         self._max = 0.0  # max of _acc, kept up to date on each deposit
         self._set_frame_size(height, width)
-        self._acc = np.zeros(self.grid_shape, np.float64)
+        self._acc: npt.NDArray[np.float64] = np.zeros(self.grid_shape, np.float64)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -70,7 +70,7 @@ class HeatAccumulator:
         if self.grid_shape == self.shape:
             return grid
         h, w = self.shape
-        return cv2.resize(grid, (w, h), interpolation=cv2.INTER_LINEAR)
+        return np.asarray(cv2.resize(grid, (w, h), interpolation=cv2.INTER_LINEAR), np.float32)
 
     def reset(self) -> None:
         self._acc[:] = 0
@@ -112,7 +112,8 @@ class HeatAccumulator:
             return
         self._set_frame_size(height, width)
         gh, gw = self.grid_shape
-        self._acc = cv2.resize(self._acc, (gw, gh), interpolation=cv2.INTER_LINEAR)
+        self._acc = np.asarray(cv2.resize(self._acc, (gw, gh), interpolation=cv2.INTER_LINEAR),
+                               np.float64)
         self._max = float(self._acc.max()) if self._acc.size else 0.0
 
     def normalized(self) -> npt.NDArray[np.uint8]:
@@ -121,7 +122,7 @@ class HeatAccumulator:
         if self._max <= 0:
             return np.zeros(self._acc.shape, np.uint8)
         relative = (self._acc * (1.0 / self._max)).astype(np.float32)
-        return cv2.convertScaleAbs(cv2.sqrt(relative), alpha=255.0)
+        return np.asarray(cv2.convertScaleAbs(cv2.sqrt(relative), alpha=255.0), np.uint8)
 
     def _set_frame_size(self, height: int, width: int) -> None:
         self._frame_shape = (height, width)

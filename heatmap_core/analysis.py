@@ -35,7 +35,8 @@ from heatmap_core.video import (
     prefetch,
 )
 
-__all__ = ["OUTPUT_FILES", "Progress", "RunSummary", "analyse_video", "save_snapshot"]
+__all__ = ["EVENT_COLUMNS", "OUTPUT_FILES", "SERIES_COLUMNS", "Progress", "RunSummary",
+           "analyse_video", "save_snapshot"]
 
 OUTPUT_FILES = {
     "annotated_video": "annotated.mp4",
@@ -45,7 +46,9 @@ OUTPUT_FILES = {
     "series_csv": "series.csv",
     "summary_json": "summary.json",
 }
+# The header rows of events.csv and series.csv (the run store reads them back by these).
 EVENT_COLUMNS = ("frame", "time_s", "track_id", "class", "direction", "region")
+SERIES_COLUMNS = ("start_s", "in", "out", "inside", "tracks")
 
 
 @dataclass(frozen=True)
@@ -163,8 +166,7 @@ def analyse_video(source: str | int | Path | VideoReader, heatmap: Heatmap,
         events = csv.writer(events_file)
         events.writerow(EVENT_COLUMNS)
         results = None
-        index: int
-        for index, time_s, frame in decoded:  # type: ignore[misc]
+        for index, time_s, frame in decoded:
             if should_stop is not None and should_stop():
                 stop_reason = "stopped"
                 break
@@ -232,7 +234,8 @@ def _finish(heatmap: Heatmap, out: Path, background: np.ndarray, files: list[str
     h, w = background.shape[:2]
     summary = RunSummary(
         source=source, model=heatmap.model_name, colormap=colormap_name(heatmap.colormap),
-        frames=frames, frames_analysed=frames_analysed, fps=fps, width=w, height=h, duration_s=round(duration_s, 3),
+        frames=frames, frames_analysed=frames_analysed, fps=fps, width=w, height=h,
+        duration_s=round(duration_s, 3),
         in_count=heatmap.in_count, out_count=heatmap.out_count,
         classwise_count=heatmap.classwise_count, total_tracks=heatmap.tracks_seen,
         inside=inside,
@@ -280,10 +283,9 @@ def _write_series(heatmap: Heatmap, path: Path) -> None:
     tmp = _tmp(path)
     with open(tmp, "w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(("start_s", "in", "out", "inside", "tracks"))
+        writer.writerow(SERIES_COLUMNS)
         for row in heatmap.series.rows():
-            writer.writerow((row["start_s"], row["in"], row["out"], row["inside"],
-                             row["tracks"]))
+            writer.writerow(tuple(row[column] for column in SERIES_COLUMNS))
     os.replace(tmp, path)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import logging
+import os
 import signal
 import sys
 import time
@@ -16,8 +17,14 @@ from typing import Any
 
 from heatmap_core.analysis import OUTPUT_FILES, Progress, analyse_video
 from heatmap_core.colormaps import COLORMAPS
-from heatmap_core.detectors import ModelLoadError
-from heatmap_core.pipeline import DEFAULT_MODEL, Heatmap
+from heatmap_core.detectors import (
+    DEFAULT_TRACKER,
+    DEFAULT_WEIGHTS,
+    ENGINES,
+    TRACKERS,
+    ModelLoadError,
+)
+from heatmap_core.pipeline import Heatmap
 from heatmap_core.video import VideoError, open_video
 
 __all__ = ["main"]
@@ -28,16 +35,18 @@ OPTIONS: dict[str, tuple[Any, str]] = {
     "output": (None, "folder for the results (default runs/heatmap/<video name>)"),
     "vid_stride": (1, "analyse every n-th frame (faster; tracks keep their ids)"),
     "max_frames": (None, "stop after this many analysed frames"),
-    "model": (DEFAULT_MODEL, "YOLO weights (.pt, .onnx, OpenVINO folder...) or 'motion', "
+    "model": (DEFAULT_WEIGHTS, "YOLO weights (.pt, .onnx, OpenVINO folder...) or 'motion', "
               "the built-in detector that needs no weights"),
-    "engine": ("pytorch", "pytorch, or onnx / openvino: faster on CPUs (exported on first "
-               "use, then cached)"),
+    "engine": (ENGINES[0], f"{' / '.join(ENGINES)}: onnx and openvino are faster on CPUs "
+               "(exported on first use, then cached)"),
+    "cache_dir": (None, "where exports are cached (default $HEATMAP_CACHE_DIR, else "
+                  "~/.cache/heatmap_core)"),
     "colormap": ("deepgreen", "OpenCV colormap: " + ", ".join(COLORMAPS)),
     "region": (None, 'counting line (2 points) or zone (3+): "[(20, 400), (1080, 400)]"'),
     "classes": (None, "classes to keep, ids or names: 0,2 or person,car"),
     "conf": (0.25, "minimum detection confidence"),
     "iou": (0.7, "IoU threshold of non-maximum suppression"),
-    "tracker": ("bytetrack.yaml", "bytetrack.yaml or botsort.yaml"),
+    "tracker": (DEFAULT_TRACKER, ", ".join(TRACKERS) + ", or a tracker .yaml file"),
     "imgsz": (640, "inference size in pixels"),
     "device": (None, "cpu, 0 (first GPU), mps..."),
     "half": (False, "half precision inference (GPU)"),
@@ -73,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         video = open_video(options["source"])  # a bad source fails before a model loads
         heatmap_kwargs = {k: v for k, v in options.items() if k not in _RUN_OPTIONS}
         heatmap_kwargs.setdefault("verbose", False)
+        if heatmap_kwargs.get("cache_dir") is None:  # the CLI's own setting, not the core's
+            heatmap_kwargs["cache_dir"] = os.environ.get("HEATMAP_CACHE_DIR") or None
         try:
             heatmap = Heatmap(**heatmap_kwargs)
         except BaseException:
@@ -138,7 +149,7 @@ def _typed(key: str, value: str) -> Any:
             return False
         raise UsageError(f"{key} must be true or false, got {value!r}")
     if key in ("region", "classes", "colormap", "source", "output", "model", "tracker",
-               "device", "engine"):
+               "device", "engine", "cache_dir"):
         return value  # parsed by the code that owns their meaning
     try:
         number = ast.literal_eval(value)

@@ -165,7 +165,7 @@ class RegionCounter:
         if len(tracks):
             sides = self._sides(tracks)
             for (x, y), side, track_id in zip(tracks.centers.tolist(), sides.tolist(),
-                                              tracks.track_id.tolist()):
+                                              tracks.track_id.tolist(), strict=True):
                 before = self._machine.states.get(track_id)
                 settled = (before.side, before.point) if before and not before.pending else None
                 transition = self._machine.observe(track_id, side, (x, y), frame, time_s)
@@ -271,10 +271,10 @@ class ZoneCounter(RegionCounter):
     kind = "zone"
 
     def __init__(self, region: Region, *, max_dwell_records: int = 10_000,
-                 **kwargs: float) -> None:
+                 hysteresis: float = 0.15, min_frames: int = 2) -> None:
         self.dwells: deque[DwellRecord] = deque(maxlen=max_dwell_records)
         self._visits: dict[int, _Visit] = {}
-        super().__init__(region, **kwargs)
+        super().__init__(region, hysteresis=hysteresis, min_frames=min_frames)
 
     def _set_geometry(self, region: Region) -> None:
         self._contour = np.array(region.points, np.float32).reshape(-1, 1, 2)
@@ -346,12 +346,14 @@ class ZoneCounter(RegionCounter):
         self._dwell_visits += 1
 
     def _passes_through(self, start: Point, end: Point) -> bool:
-        points = [tuple(p) for p in self._contour.reshape(-1, 2).tolist()]
+        points = [(float(x), float(y)) for x, y in self._contour.reshape(-1, 2).tolist()]
         crossings = sum(segments_cross(start, end, a, b)
-                        for a, b in zip(points, points[1:] + points[:1]))
+                        for a, b in zip(points, points[1:] + points[:1], strict=True))
         return crossings >= 2
 
 
-def make_counter(region: Region, **kwargs: float) -> RegionCounter:
+def make_counter(region: Region, *, hysteresis: float = 0.15,
+                 min_frames: int = 2) -> RegionCounter:
     """A LineCounter for a 2-point region, a ZoneCounter for a polygon."""
-    return (LineCounter if region.kind == "line" else ZoneCounter)(region, **kwargs)
+    counter = LineCounter if region.kind == "line" else ZoneCounter
+    return counter(region, hysteresis=hysteresis, min_frames=min_frames)

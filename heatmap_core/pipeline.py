@@ -13,6 +13,7 @@ import warnings
 from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import cv2
@@ -22,7 +23,13 @@ import numpy.typing as npt
 from heatmap_core.accumulator import HeatAccumulator
 from heatmap_core.colormaps import colormap_name, resolve_colormap
 from heatmap_core.counting import RegionCounter, ZoneCounter, make_counter
-from heatmap_core.detectors import Detector, load_detector, resolve_classes
+from heatmap_core.detectors import (
+    DEFAULT_TRACKER,
+    DEFAULT_WEIGHTS,
+    Detector,
+    load_detector,
+    resolve_classes,
+)
 from heatmap_core.overlay import HeatOverlay, overlay
 from heatmap_core.regions import Region, RegionClippedWarning, parse_regions
 from heatmap_core.render import DrawOptions, draw_frame
@@ -32,7 +39,6 @@ from heatmap_core.types import CountEvent, DwellRecord, RegionCounts, Tracks
 __all__ = ["Heatmap", "HeatmapResults"]
 
 _log = logging.getLogger("heatmap_core")
-DEFAULT_MODEL = "yolo11n.pt"
 # The heat's colour layer is rebuilt at most this often (stream seconds): heat changes
 # slowly, and at 1080p rebuilding costs more than blending.
 LAYER_REFRESH_S = 0.2
@@ -90,11 +96,24 @@ class Heatmap:
             (cached) and run by ONNX Runtime / OpenVINO, faster on CPUs.
         max_events: how many of the newest count events `events` keeps (the counts
             themselves are never dropped).
+        model_name: what summaries call the model (None: the weights' file name,
+            "motion", or the model's type).
+        cache_dir: where the onnx / openvino engines keep their exports (None:
+            ~/.cache/heatmap_core).
     """
 
-    def __init__(self, *, model: Any = DEFAULT_MODEL, colormap: int | str = cv2.COLORMAP_DEEPGREEN,
-                 region: Any = None, regions: Any = None, show_in: bool = True,
-                 show_out: bool = True, tracker: str = "bytetrack.yaml", conf: float = 0.25,
+    # Per-stream state, set by _reset_stream.
+    frame_index: int
+    tracks_seen: int
+    _last_time: float | None
+    _layer_time: float | None
+    _seen_ids: set[int]
+    _frame_size: tuple[int, int] | None
+
+    def __init__(self, *, model: Any = DEFAULT_WEIGHTS,
+                 colormap: int | str = cv2.COLORMAP_DEEPGREEN, region: Any = None,
+                 regions: Any = None, show_in: bool = True, show_out: bool = True,
+                 tracker: str = DEFAULT_TRACKER, conf: float = 0.25,
                  iou: float = 0.7, classes: Sequence[int | str] | str | None = None,
                  verbose: bool = True, device: str | None = None, show: bool = False,
                  line_width: int | None = 2, show_conf: bool = True,
@@ -102,7 +121,8 @@ class Heatmap:
                  max_det: int = 300, half: bool = False, decay: float | None = None,
                  opacity: float = 0.5, fps: float = 30.0, hysteresis: float = 0.15,
                  min_frames: int = 2, engine: str = "pytorch",
-                 max_events: int = 100_000) -> None:
+                 max_events: int = 100_000, model_name: str | None = None,
+                 cache_dir: str | Path | None = None) -> None:
         if region is not None and regions is not None:
             raise ValueError("pass either region (one) or regions (several), not both")
         self.colormap = resolve_colormap(colormap)
@@ -114,10 +134,10 @@ class Heatmap:
             raise ValueError(f"decay is a half-life in seconds and must be positive, got {decay}")
         if fps <= 0:
             raise ValueError(f"fps must be positive, got {fps}")
-        self.model_name = _model_name(model)
+        self.model_name = _model_name(model) if model_name is None else model_name
         self.detector: Detector = load_detector(
             model, tracker=tracker, conf=conf, iou=iou, classes=classes, device=device,
-            imgsz=imgsz, max_det=max_det, half=half, engine=engine)
+            imgsz=imgsz, max_det=max_det, half=half, engine=engine, cache_dir=cache_dir)
         self.names: dict[int, str] = dict(self.detector.names)
         self.classes = resolve_classes(classes, self.names)
         self.decay = decay
@@ -128,9 +148,9 @@ class Heatmap:
         show_conf = show_conf and getattr(self.detector, "has_confidence", True)
         self.draw_options = DrawOptions(line_width, show_boxes, show_labels, show_conf,
                                         show_in, show_out)
-        self._counter_options = dict(hysteresis=hysteresis, min_frames=min_frames)
-        self.counters: list[RegionCounter] = [make_counter(r, **self._counter_options)
-                                              for r in self.regions]
+        self.counters: list[RegionCounter] = [
+            make_counter(r, hysteresis=hysteresis, min_frames=min_frames)
+            for r in self.regions]
         self.events: deque[CountEvent] = deque(maxlen=max_events)
         self.series = CountSeries()
         self._accumulator: HeatAccumulator | None = None
@@ -265,7 +285,7 @@ class Heatmap:
         h, w = self._accumulator.shape
         base = np.zeros((h, w, 3), np.uint8) if background is None else _as_bgr(background)
         if base.shape[:2] != (h, w):
-            base = cv2.resize(base, (w, h))
+            base = np.asarray(cv2.resize(base, (w, h)), np.uint8)
         opacity = 1.0 if background is None else self.opacity
         return overlay(base, self._accumulator.normalized(), self.colormap, opacity)
 
@@ -275,10 +295,10 @@ class Heatmap:
         self.frame_index = 0  # the newest frame's index
         self.frames_analysed: int = 0  # calls since the start (fewer than frames with a stride)
         self.tracks_seen = 0
-        self._last_time: float | None = None
-        self._layer_time: float | None = None
-        self._seen_ids: set[int] = set()
-        self._frame_size: tuple[int, int] | None = None
+        self._last_time = None
+        self._layer_time = None
+        self._seen_ids = set()
+        self._frame_size = None
 
     def _elapsed(self, now: float) -> float:
         last, self._last_time = self._last_time, now
@@ -299,7 +319,7 @@ class Heatmap:
             _log.info("frame size changed from %dx%d to %dx%d: scaling heat and regions",
                       old_w, old_h, w, h)
             self.regions = tuple(r.scaled(sx, sy) for r in self.regions)
-            for counter, region in zip(self.counters, self.regions):
+            for counter, region in zip(self.counters, self.regions, strict=True):
                 counter.move_to(region)
             assert self._accumulator is not None
             self._accumulator.resize(h, w)
@@ -310,7 +330,7 @@ class Heatmap:
         """Cut regions that reach past the first frame to it, as Ultralytics accepts
         them; warn once per region, saying what was cut."""
         clipped = tuple(r.clipped(width, height) for r in self.regions)
-        for before, after, counter in zip(self.regions, clipped, self.counters):
+        for before, after, counter in zip(self.regions, clipped, self.counters, strict=True):
             if after is before:
                 continue
             outside = ", ".join(f"({x:g}, {y:g})" for x, y in before.outside_points(width, height))
@@ -323,7 +343,8 @@ class Heatmap:
         self.regions = clipped
 
     def _vote_classes(self, tracks: Tracks) -> None:
-        for track_id, class_id in zip(tracks.track_id.tolist(), tracks.class_id.tolist()):
+        for track_id, class_id in zip(tracks.track_id.tolist(), tracks.class_id.tolist(),
+                                      strict=True):
             if track_id not in self._seen_ids:
                 self._seen_ids.add(track_id)
                 self.tracks_seen += 1
@@ -364,9 +385,9 @@ def _as_bgr(image: Any) -> npt.NDArray[np.uint8]:
     if image.dtype != np.uint8:
         raise ValueError(f"expected a uint8 frame, got {image.dtype}")
     if image.ndim == 2:
-        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+        return np.asarray(cv2.cvtColor(image, cv2.COLOR_GRAY2BGR), np.uint8)
     if image.shape[2] == 4:
-        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+        return np.asarray(cv2.cvtColor(image, cv2.COLOR_BGRA2BGR), np.uint8)
     if image.shape[2] != 3:
         raise ValueError(f"expected 3 colour channels, got {image.shape[2]}")
     return image

@@ -61,7 +61,7 @@ class Region:
         entering it, whatever the motion)."""
         if self.in_direction != "auto":
             return _DIRECTIONS[self.in_direction]
-        xs, ys = zip(*self.points)
+        xs, ys = zip(*self.points, strict=True)
         wide = (max(xs) - min(xs)) >= (max(ys) - min(ys))
         # The seed's rule: a line is "vertical" only when strictly taller than wide.
         return (0.0, 1.0) if wide else (1.0, 0.0)
@@ -192,7 +192,8 @@ def _points_from_text(text: str) -> Any:
 
 
 def _check_polygon(points: Sequence[Point], name: str) -> None:
-    edges = list(zip(points, points[1:] + points[:1]))
+    corners = list(points)
+    edges = list(zip(corners, corners[1:] + corners[:1], strict=True))
     n = len(edges)
     for i in range(n):
         for j in range(i + 1, n):
@@ -239,7 +240,7 @@ def _clip_polygon(points: Sequence[Point], width: float,
     for axis, bound, below in ((0, 0.0, False), (0, width, True), (1, 0.0, False),
                                (1, height, True)):
         clipped: list[Point] = []
-        for p, q in zip(polygon, polygon[1:] + polygon[:1]):
+        for p, q in zip(polygon, polygon[1:] + polygon[:1], strict=True):
             p_in, q_in = (_within(v[axis], bound, below) for v in (p, q))
             if p_in != q_in:
                 t = (bound - p[axis]) / (q[axis] - p[axis])
@@ -250,7 +251,7 @@ def _clip_polygon(points: Sequence[Point], width: float,
         if not polygon:
             return None
     snapped = [(_snap(x, width), _snap(y, height)) for x, y in polygon]
-    unique = [p for p, q in zip(snapped, snapped[1:] + snapped[:1]) if p != q]
+    unique = [p for p, q in zip(snapped, snapped[1:] + snapped[:1], strict=True) if p != q]
     if len(unique) < 3:
         return None
     xs, ys = np.array(unique).T

@@ -44,7 +44,7 @@ def draw_frame(image: np.ndarray, tracks: Tracks, names: Mapping[int, str],
                classwise: Mapping[str, Mapping[str, int]], options: DrawOptions) -> None:
     """Draw everything on `image` in place (the caller passes its own copy)."""
     lw = options.width_for(image)
-    for region, region_counts in zip(regions, counts):
+    for region, region_counts in zip(regions, counts, strict=True):
         _draw_region(image, region, region_counts, options, lw)
     if options.show_boxes:
         _draw_tracks(image, tracks, names, options, lw)
@@ -72,7 +72,7 @@ def _draw_tracks(image: np.ndarray, tracks: Tracks, names: Mapping[int, str],
                  options: DrawOptions, lw: int) -> None:
     for (x0, y0, x1, y1), track_id, class_id, conf in zip(
             np.round(tracks.xyxy).astype(int).tolist(), tracks.track_id.tolist(),
-            tracks.class_id.tolist(), tracks.confidence.tolist()):
+            tracks.class_id.tolist(), tracks.confidence.tolist(), strict=True):
         color = PALETTE[class_id % len(PALETTE)]
         cv2.rectangle(image, (x0, y0), (x1, y1), color, lw, cv2.LINE_8)  # AA: 3x slower
         if options.show_labels:
@@ -101,7 +101,7 @@ def _draw_panel(image: np.ndarray, classwise: Mapping[str, Mapping[str, int]],
     box_w = max(w for w, _ in sizes) + 2 * margin
     x = image.shape[1] - box_w - margin
     y = margin
-    for text, (w, h) in zip(lines, sizes):
+    for text, (_, h) in zip(lines, sizes, strict=True):
         cv2.rectangle(image, (x, y), (x + box_w, y + h + 2 * margin), PANEL_BG, -1)
         cv2.putText(image, text, (x + margin, y + h + margin), cv2.FONT_HERSHEY_SIMPLEX,
                     scale, PANEL_FG, thickness, cv2.LINE_AA)

@@ -103,8 +103,9 @@ class Scene:
                 rows.append((i + 1, (x0, y0, x1, y1)))
         if not rows:
             return Tracks.empty()
-        ids, boxes = zip(*rows)
-        return Tracks(np.array(boxes), np.array(ids), np.zeros(len(ids)), np.ones(len(ids)))
+        ids, boxes = zip(*rows, strict=True)
+        return Tracks(np.array(boxes, np.float32), np.array(ids, np.int64),
+                      np.zeros(len(ids), np.int64), np.ones(len(ids), np.float32))
 
     def write(self, path: str | Path, crf: int = 16) -> Path:
         """Render to an H.264 mp4."""

@@ -87,8 +87,9 @@ class BoxTracker:
         if not reported:
             return Tracks.empty(tuple(retired))
         rows = [d for _, d in reported]
-        return Tracks(boxes[rows], np.array([t.track_id for t, _ in reported]),
-                      np.full(len(rows), class_id), np.asarray(scores, np.float32)[rows],
+        return Tracks(np.asarray(boxes[rows], np.float32),
+                      np.array([t.track_id for t, _ in reported], np.int64),
+                      np.full(len(rows), class_id, np.int64), np.asarray(scores, np.float32)[rows],
                       tuple(retired))
 
     def _new_id(self) -> int:

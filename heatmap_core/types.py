@@ -54,7 +54,7 @@ class Tracks:
     @property
     def centers(self) -> npt.NDArray[np.float32]:
         """Box centres, (N, 2): the point that counting follows, as in the seed."""
-        return (self.xyxy[:, :2] + self.xyxy[:, 2:]) / 2
+        return np.asarray((self.xyxy[:, :2] + self.xyxy[:, 2:]) / 2, np.float32)
 
 
 @dataclass(frozen=True)

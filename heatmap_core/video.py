@@ -7,10 +7,11 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TypeVar
 
 import av
 import cv2
@@ -19,12 +20,38 @@ import numpy as np
 __all__ = ["BackgroundWriter", "H264Writer", "VideoError", "VideoInfo", "VideoReader",
            "open_video", "prefetch"]
 
-# FFmpeg inside OpenCV prints decoder complaints ("moov atom not found") to stderr; a
-# bad file gets one clear VideoError instead. Set the variable to see them again.
-os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
-
 MAX_PIXELS = 8192 * 4320  # 8K and DCI 8K; a frame beyond is 100+ MB per copy
 _STREAM_PREFIXES = ("rtsp://", "rtmp://", "http://", "https://", "udp://", "tcp://")
+
+
+# FFmpeg inside OpenCV prints decoder complaints ("moov atom not found") to stderr; a
+# bad file gets one clear VideoError instead. OpenCV reads $OPENCV_FFMPEG_LOGLEVEL once,
+# when it first opens a video with FFmpeg, and has no other switch for it: so the level
+# is set for that first opening only, and the environment restored. A user who sets the
+# variable (to see the messages again) is left alone.
+_FFMPEG_LOGLEVEL = ("OPENCV_FFMPEG_LOGLEVEL", "-8")
+_ffmpeg_lock = threading.Lock()
+_ffmpeg_quieted = False
+
+
+def _capture(source: str | int) -> cv2.VideoCapture:
+    """`cv2.VideoCapture(source)`, with FFmpeg's log quieted by the first file or URL
+    (a camera index opens through another backend)."""
+    global _ffmpeg_quieted
+    if _ffmpeg_quieted or isinstance(source, int):
+        return cv2.VideoCapture(source)
+    name, level = _FFMPEG_LOGLEVEL
+    with _ffmpeg_lock:
+        if name in os.environ:
+            capture = cv2.VideoCapture(source)
+        else:
+            os.environ[name] = level
+            try:
+                capture = cv2.VideoCapture(source)
+            finally:
+                os.environ.pop(name, None)
+        _ffmpeg_quieted = True
+    return capture
 
 
 class VideoError(RuntimeError):
@@ -105,7 +132,7 @@ def open_video(source: str | int | Path) -> VideoReader:
         if path.stat().st_size == 0:
             raise VideoError(f"{text} is empty (0 bytes)")
         text = str(path)
-    capture = cv2.VideoCapture(int(text) if text.isdigit() else text)
+    capture = _capture(int(text) if text.isdigit() else text)
     if not capture.isOpened():
         capture.release()
         what = "camera" if text.isdigit() else "stream" if live else "file"
@@ -175,16 +202,23 @@ class H264Writer:
         self.close()
 
 
-_DONE = object()
+T = TypeVar("T")
 
 
-def prefetch(items: Iterable[object], size: int = 8) -> Iterator[object]:
+class _Done:
+    """The end of a queue of items."""
+
+
+_DONE = _Done()
+
+
+def prefetch(items: Iterable[T], size: int = 8) -> Generator[T, None, None]:
     """Iterate `items` in a background thread, `size` ahead of the consumer.
 
     Decoding (which releases the GIL) then overlaps with analysing the previous frame.
     Closing the generator early stops the thread.
     """
-    buffer: queue.Queue[object] = queue.Queue(maxsize=size)
+    buffer: queue.Queue[T | _Done | _Failure] = queue.Queue(maxsize=size)
     stop = threading.Event()
 
     def produce() -> None:
@@ -205,7 +239,7 @@ def prefetch(items: Iterable[object], size: int = 8) -> Iterator[object]:
     thread = threading.Thread(target=produce, name="prefetch", daemon=True)
     thread.start()
     try:
-        while (item := buffer.get()) is not _DONE:
+        while not isinstance(item := buffer.get(), _Done):
             if isinstance(item, _Failure):
                 raise item.error
             yield item
@@ -220,7 +254,7 @@ class BackgroundWriter:
 
     def __init__(self, writer: H264Writer, size: int = 8) -> None:
         self._writer = writer
-        self._queue: queue.Queue[object] = queue.Queue(maxsize=size)
+        self._queue: queue.Queue[np.ndarray | _Done] = queue.Queue(maxsize=size)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="encoder", daemon=True)
         self._thread.start()
@@ -244,12 +278,12 @@ class BackgroundWriter:
 
     def _run(self) -> None:
         try:
-            while (frame := self._queue.get()) is not _DONE:
+            while not isinstance(frame := self._queue.get(), _Done):
                 if self._error is None:
-                    self._writer.write(frame)  # type: ignore[arg-type]
+                    self._writer.write(frame)
         except BaseException as error:
             self._error = error
-            while self._queue.get() is not _DONE:  # keep draining so write() never blocks
+            while not isinstance(self._queue.get(), _Done):  # drain: write() never blocks
                 pass
         finally:
             try:

@@ -3,7 +3,7 @@
 no UI toolkit.
 
     >>> from run_store import RunStore
-    >>> store = RunStore()  # $DATABASE_URL, else data/runs.sqlite3
+    >>> store = RunStore(None, "data")  # SQLite in data/; or a database URL first
     >>> run = store.save_run(output_dir, name="Main entrance", settings={"model": "motion"})
     >>> store.get(run.id).in_count, store.events(run.id), store.heatmap(run.id).shape
 """

@@ -9,7 +9,6 @@ WAL needs the data folder on a local disk: for a shared server, use PostgreSQL.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +24,8 @@ BUSY_TIMEOUT_S = 30
 
 
 def resolve_url(url: str | None, data_dir: Path) -> URL:
-    """`url`, else $DATABASE_URL, else the SQLite file in `data_dir`. `postgres://`
-    (as some hosts write it) means PostgreSQL through psycopg 3."""
-    url = url or os.environ.get("DATABASE_URL")
+    """`url`, or the SQLite file in `data_dir` when it is None (or empty).
+    `postgres://` (as some hosts write it) means PostgreSQL through psycopg 3."""
     if not url:
         return URL.create("sqlite+pysqlite", database=str(data_dir / SQLITE_FILE))
     if url.startswith("postgres://"):

@@ -14,7 +14,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from heatmap_core import OUTPUT_FILES
+from heatmap_core import EVENT_COLUMNS, OUTPUT_FILES, SERIES_COLUMNS
 from run_store.errors import IncompleteRun
 
 __all__ = ["EVENT_COLUMNS", "SAVED_FILES", "SERIES_COLUMNS", "THUMBNAIL_WIDTH",
@@ -23,8 +23,6 @@ __all__ = ["EVENT_COLUMNS", "SAVED_FILES", "SERIES_COLUMNS", "THUMBNAIL_WIDTH",
 SAVED_FILES = tuple(OUTPUT_FILES.values())  # what a run may hold, kept for download
 VIDEO_FILE = OUTPUT_FILES["annotated_video"]  # absent from live runs: summary.json says
 
-EVENT_COLUMNS = ("frame", "time_s", "track_id", "class", "direction", "region")
-SERIES_COLUMNS = ("start_s", "in", "out", "inside", "tracks")
 _EVENT_TYPES: tuple[Callable[[str], Any], ...] = (int, float, int, str, str, str)
 _SERIES_TYPES: tuple[Callable[[str], Any], ...] = (float, int, int, int, int)
 THUMBNAIL_WIDTH = 320

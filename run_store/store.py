@@ -11,7 +11,6 @@ from __future__ import annotations
 import builtins
 import io
 import json
-import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,9 +31,8 @@ from run_store.ids import check_run_id, new_run_id
 from run_store.record import RunKind, RunRecord, RunStatus
 from run_store.schema import RunRow
 
-__all__ = ["DEFAULT_DATA_DIR", "MAX_NAME_LENGTH", "RunStore"]
+__all__ = ["MAX_NAME_LENGTH", "RunStore"]
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MAX_NAME_LENGTH = 200
 _KINDS = ("upload", "live")
 
@@ -44,23 +42,23 @@ def _utc_now() -> datetime:
 
 
 class RunStore:
-    """Saved runs in `database_url` (default $DATABASE_URL, else a SQLite file in the
-    data folder) with their files under `<data_dir>/runs/<run id>/` (default
-    $HEATMAP_DATA_DIR, else `data/` in the repository).
+    """Saved runs in the database at `database_url` (None: the SQLite file
+    `runs.sqlite3` in `data_dir`) with their files under `<data_dir>/runs/<run id>/`.
+    Both are given by the caller: the store reads no environment.
 
     Thread-safe, and several processes may share one database and data folder: one
     instance can serve every session of an app. Every method that takes a run id raises
     InvalidRunId for text that is not one, before touching the database or the disk.
 
-        >>> store = RunStore()
+        >>> store = RunStore(None, "data")
         >>> run = store.save_run("runs/street", settings={"model": "yolo11n.pt"})
         >>> store.get(run.id).status
         'complete'
     """
 
-    def __init__(self, database_url: str | None = None, data_dir: str | Path | None = None,
-                 *, clock: Callable[[], datetime] = _utc_now) -> None:
-        self.data_dir = Path(data_dir or os.environ.get("HEATMAP_DATA_DIR") or DEFAULT_DATA_DIR)
+    def __init__(self, database_url: str | None, data_dir: str | Path, *,
+                 clock: Callable[[], datetime] = _utc_now) -> None:
+        self.data_dir = Path(data_dir)
         self.url = resolve_url(database_url, self.data_dir)
         self._engine = make_engine(self.url)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 
@@ -26,7 +27,7 @@ def boxes_at(*objects: tuple[int, Point], size: tuple[float, float] = (20, 40),
 def path(*points: Point, steps: int = 10) -> list[Point]:
     """Evenly spaced positions along straight legs between `points`."""
     out: list[Point] = [points[0]]
-    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+    for (x0, y0), (x1, y1) in pairwise(points):
         out += [(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps)
                 for i in range(1, steps + 1)]
     return out

@@ -83,7 +83,7 @@ def test_frame_numbers_are_the_videos_own_at_any_stride(stride_clip, tmp_path, s
                             out, stride=stride, on_progress=seen.append)
     rows = list(csv.DictReader((out / "events.csv").open()))
     assert [(r["region"], r["direction"]) for r in rows] == [e[:2] for e in TRUE_EVENTS]
-    for row, (_, _, truth) in zip(rows, TRUE_EVENTS):
+    for row, (_, _, truth) in zip(rows, TRUE_EVENTS, strict=True):
         frame = int(row["frame"])
         assert frame % stride == 0  # an analysed frame, numbered as the video numbers it
         assert truth <= frame <= truth + stride + 1  # the frame it happened, not a count

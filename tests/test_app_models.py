@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.analysis import models
-from heatmap_core import Heatmap, ModelLoadError, is_official_name
+from heatmap_core import Heatmap, ModelLoadError, is_official_name, official_weights
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def cached_loader() -> models.Loader:
 
 
 def test_official_names_start_with_yolo11n_and_are_all_official() -> None:
-    names = models.official_names()
+    names = official_weights()
     assert names[0] == "yolo11n.pt"
     assert {"yolo11s.pt", "yolov8n.pt"} <= set(names)
     assert all(is_official_name(n) for n in names)

@@ -110,7 +110,8 @@ def test_the_event_time_is_when_the_line_was_crossed():
 
 
 def test_a_track_first_seen_on_the_line_is_not_counted():
-    assert feed(LineCounter(HORIZONTAL), [(100, 100), (100, 101), *path((100, 110), (100, 160))]) == []
+    jitter_then_walk = [(100, 100), (100, 101), *path((100, 110), (100, 160))]
+    assert feed(LineCounter(HORIZONTAL), jitter_then_walk) == []
 
 
 def test_a_centre_passing_beyond_the_end_of_the_line_does_not_count():
@@ -232,7 +233,7 @@ def test_in_minus_out_is_the_counted_entrants_still_inside():
     counter = ZoneCounter(SQUARE)
     frames = zip(path((100, 0), (100, 100), steps=10),       # 1 enters and stays
                  path((120, 100), (120, 200), steps=10),     # 2 starts inside, leaves
-                 path((80, 200), (80, 100), steps=10))       # 3 enters and stays
+                 path((80, 200), (80, 100), steps=10), strict=True)       # 3 enters and stays
     for frame, (a, b, c) in enumerate(frames):
         counter.update(boxes_at((1, a), (2, b), (3, c)), frame, frame / 10,
                        lambda _: "person")

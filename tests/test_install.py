@@ -162,6 +162,7 @@ def test_requirements_in_pins_what_pyproject_declares_within_its_ranges():
     for req in declared:
         name = canonicalize_name(req.name)
         if name != project:
-            assert name in pinned, f"pyproject.toml declares {req} but requirements.in pins no {name}"
+            assert name in pinned, (
+                f"pyproject.toml declares {req} but requirements.in pins no {name}")
             assert req.specifier.contains(pinned[name]), (
                 f"requirements.in pins {name}=={pinned[name]}, outside pyproject.toml's {req}")

@@ -199,7 +199,7 @@ def test_save_keeps_the_session_as_a_live_run_with_its_downloads(
     assert not at.exception
     assert any("Saved as run **Pavement webcam**" in m.value for m in at.markdown)
 
-    runs = RunStore(data_dir=tmp_path).list()
+    runs = RunStore(None, tmp_path).list()
     assert [(r.name, r.kind, r.source) for r in runs] == [
         ("Pavement webcam", "live", "Webcam (live)")]
     assert runs[0].settings["model"] == "motion"

@@ -205,7 +205,7 @@ def test_readers_and_controls_in_other_threads_never_see_a_torn_snapshot(frames)
         try:
             for loop in range(3):
                 feed(session, frames, start=loop * 100.0)
-        except BaseException as error:
+        except BaseException as error:  # reported below
             failures.append(error)
         finally:
             stop.set()
@@ -240,7 +240,7 @@ def test_readers_and_controls_in_other_threads_never_see_a_torn_snapshot(frames)
 def _collect(target, failures: list[BaseException]) -> None:
     try:
         target()
-    except BaseException as error:
+    except BaseException as error:  # reported by the test
         failures.append(error)
 
 

@@ -30,7 +30,7 @@ def crowd(frame: int) -> Tracks:
             rows.append((start // NEW_TRACK_EVERY + 1, (x, y - 4, x + 6, y + 4)))
     if not rows:
         return Tracks.empty()
-    ids, boxes = zip(*rows)
+    ids, boxes = zip(*rows, strict=True)
     return Tracks(np.array(boxes), np.array(ids), np.zeros(len(ids)), np.ones(len(ids)))
 
 

@@ -78,7 +78,8 @@ def test_raw_heatmap_is_frame_sized_float32_object_seconds():
 
 
 def test_timestamps_weight_the_heat_so_dropped_frames_change_nothing():
-    steady, dropping = heatmap_with(script=lambda i: walker(0)), heatmap_with(script=lambda i: walker(0))
+    steady = heatmap_with(script=lambda i: walker(0))
+    dropping = heatmap_with(script=lambda i: walker(0))
     for i in range(20):
         steady(blank(), i * 0.1)
     for i in range(0, 20, 4):  # a live stream that kept only every 4th frame
@@ -219,7 +220,8 @@ def test_events_and_series_agree_with_the_counts():
 
 def test_memory_stays_bounded_over_many_short_tracks():
     def crowd(i: int) -> Tracks:  # a new person every frame, each seen for 5 frames
-        return boxes_at(*[(t, (50 + (t % 7) * 30, 10 * (i - t))) for t in range(max(0, i - 4), i + 1)])
+        return boxes_at(*[(t, (50 + (t % 7) * 30, 10 * (i - t)))
+                          for t in range(max(0, i - 4), i + 1)])
 
     heatmap = Heatmap(model=ScriptedDetector(crowd, retire_after=3), verbose=False,
                       region=[(0, 20), (320, 20)])

@@ -305,7 +305,8 @@ def test_concurrent_saves_from_two_processes_all_land_intact(
                                             itertools.repeat(analysis), batches)
                for run_id in batch]
 
-    assert sorted(r.name for r in store.list()) == sorted(sum(batches, []))
+    saved_names = sorted(name for batch in batches for name in batch)
+    assert sorted(r.name for r in store.list()) == saved_names
     for run_id in ids:
         assert_intact(store, store.get(run_id), analysis)
     assert run_folders(store) == sorted(ids)
@@ -497,16 +498,24 @@ def test_orphan_folders_left_by_a_killed_save_are_removed_once_old(
     assert_intact(store, run, analysis)
 
 
-def test_defaults_come_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("HEATMAP_DATA_DIR", str(tmp_path))
-    assert RunStore().url.database == str(tmp_path / "runs.sqlite3")
-    assert RunStore().data_dir == tmp_path
+def test_the_store_takes_its_places_from_the_caller_and_reads_no_environment(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://elsewhere.example/other")
+    monkeypatch.setenv("HEATMAP_DATA_DIR", str(tmp_path / "elsewhere"))
+    store = RunStore(None, tmp_path)
+    assert (store.url.drivername, store.url.database) == (
+        "sqlite+pysqlite", str(tmp_path / "runs.sqlite3"))
+    assert store.data_dir == tmp_path
 
-    monkeypatch.setenv("DATABASE_URL", "postgres://team:secret@db.example/heat")
-    store = RunStore()
+    store = RunStore("postgres://team:secret@db.example/heat", str(tmp_path))
     assert (store.url.drivername, store.url.host) == ("postgresql+psycopg", "db.example")
+    assert store.data_dir == tmp_path
     assert "secret" not in repr(store)
+
+
+def test_the_data_folder_is_required():
+    with pytest.raises(TypeError, match="data_dir"):
+        RunStore(None)  # type: ignore[call-arg]
 
 
 def test_the_public_api_is_pinned():

@@ -78,10 +78,10 @@ def test_the_seeds_parameter_sets_run_with_yolo11n(name, kwargs, region, yolo_we
             assert len(seen) == 1  # once per region, not per frame
         else:
             results = process_video(solution, frames)
-    for result, frame in zip(results, frames):
+    for result, frame in zip(results, frames, strict=True):
         assert_seed_results(result, frame)
     if kwargs["region"] is not None:
-        xs, ys = zip(*solution.region)
+        xs, ys = zip(*solution.region, strict=True)
         assert max(xs) <= 480 and max(ys) <= 360
 
 

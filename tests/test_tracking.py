@@ -50,5 +50,6 @@ def test_two_crossing_lanes_keep_their_ids():
     for i in range(12):
         boxes = np.concatenate([box(20 + 10 * i, 50), box(200 - 10 * i, 150)])
         tracks = step(tracker, boxes)
-    by_y = dict(zip(tracks.centers[:, 1].round().tolist(), tracks.track_id.tolist()))
+    by_y = dict(zip(tracks.centers[:, 1].round().tolist(), tracks.track_id.tolist(),
+                    strict=True))
     assert by_y == {50.0: 1, 150.0: 2}

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import av
 import cv2
 import numpy as np
@@ -67,3 +71,23 @@ def test_a_huge_resolution_is_refused_before_decoding(tmp_path):
         writer.write(np.zeros((6000, 10000, 3), np.uint8))
     with pytest.raises(VideoError, match="10000x6000: larger than this tool handles"):
         open_video(path)
+
+
+def test_ffmpeg_s_complaints_stay_quiet_and_the_environment_unchanged(tmp_path):
+    # A fresh interpreter: OpenCV sets FFmpeg's log level once, on its first opening.
+    bad = tmp_path / "bad.mp4"
+    bad.write_bytes(b"not a video at all " * 500)
+    code = ("import os, sys, cv2; before = dict(os.environ); "
+            "from heatmap_core import VideoError, open_video\n"
+            "for _ in range(2):\n"
+            "    try:\n"
+            "        open_video(sys.argv[1])\n"
+            "    except VideoError as error:\n"
+            "        print(error)\n"
+            "print(dict(os.environ) == before)")
+    environment = {k: v for k, v in os.environ.items() if k != "OPENCV_FFMPEG_LOGLEVEL"}
+    done = subprocess.run([sys.executable, "-c", code, str(bad)], capture_output=True,
+                          text=True, env=environment)
+    assert done.stdout.splitlines()[-1] == "True"
+    assert done.stdout.count("not a video OpenCV can read") == 2
+    assert "moov atom" not in done.stderr, done.stderr

@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
 
-from heatmap_core import Heatmap, ModelLoadError, YoloDetector, load_model
+from heatmap_core import (
+    DEFAULT_TRACKER,
+    DEFAULT_WEIGHTS,
+    TRACKERS,
+    Heatmap,
+    ModelLoadError,
+    YoloDetector,
+    is_official_name,
+    load_model,
+    official_weights,
+)
+
+# The eager model's person logit is 4 (see conftest): every detection scores sigmoid(4).
+EAGER_SCORE = 1 / (1 + math.exp(-4.0))
 
 
 def frames(video, count: int) -> list[np.ndarray]:
@@ -42,19 +61,85 @@ def test_two_analyses_from_one_loaded_model_do_not_share_tracks(eager_yolo_weigh
     expected = [alone(f).tracks.track_id.tolist() for f in clip]
     first = Heatmap(model=prototype, max_det=8, verbose=False)
     second = Heatmap(model=prototype, max_det=8, verbose=False)
+    mirrored = [np.ascontiguousarray(f[:, ::-1]) for f in clip]
+    mirrored_alone = Heatmap(model=prototype, max_det=8, verbose=False)
+    expected_mirrored = [mirrored_alone(f).tracks.track_id.tolist() for f in mirrored]
     got_first, got_second = [], []
-    for frame in clip:  # interleaved, as two browser sessions would be
+    for frame, flipped in zip(clip, mirrored, strict=True):  # interleaved, as two sessions
         got_first.append(first(frame).tracks.track_id.tolist())
-        got_second.append(second(np.ascontiguousarray(frame[:, ::-1])).tracks.track_id.tolist())
+        got_second.append(second(flipped).tracks.track_id.tolist())
     assert got_first == expected
+    assert got_second == expected_mirrored
+    assert got_first[-1] and got_second[-1]  # both tracked something
     assert prototype.predictor is None  # the shared model never ran
 
 
-def test_the_default_tracker_honours_conf():
-    from heatmap_core.detectors.yolo import TRACKERS
+def test_the_default_tracker_honours_conf(eager_yolo_weights, vtest):
+    clip = frames(vtest, 5)
 
-    assert TRACKERS[0] == "bytetrack.yaml"
-    assert Heatmap.__init__.__kwdefaults__["tracker"] == "bytetrack.yaml"
+    def tracks_with(conf: float) -> list[int]:
+        detector = YoloDetector(eager_yolo_weights, conf=conf, imgsz=320, max_det=8)
+        assert detector.tracker == DEFAULT_TRACKER
+        counts = []
+        for index, frame in enumerate(clip):
+            tracks = detector.update(frame, index / 10)
+            assert (tracks.confidence >= conf).all()
+            counts.append(len(tracks))
+        return counts
+
+    assert tracks_with(EAGER_SCORE - 0.02)[1:] == [8, 8, 8, 8]
+    assert tracks_with(EAGER_SCORE + 0.005) == [0, 0, 0, 0, 0]
+
+
+def test_trackers_lists_every_tracker_ultralytics_ships():
+    import ultralytics
+
+    shipped = Path(ultralytics.__file__).parent / "cfg" / "trackers"
+    assert sorted(TRACKERS) == sorted(p.name for p in shipped.glob("*.yaml"))
+    assert TRACKERS[0] == DEFAULT_TRACKER == "bytetrack.yaml"
+
+
+@pytest.mark.parametrize("tracker", TRACKERS)
+def test_every_listed_tracker_tracks_real_footage_offline(tracker, eager_yolo_weights, vtest):
+    heatmap = Heatmap(model=str(eager_yolo_weights), tracker=tracker, imgsz=320, max_det=8,
+                      verbose=False)
+    seen = [len(heatmap(frame).tracks) for frame in frames(vtest, 5)]
+    assert seen[-1] > 0 and heatmap.tracks_seen > 0
+
+
+def test_a_model_is_named_by_the_caller_or_by_its_weights(eager_yolo_weights):
+    prototype = load_model(eager_yolo_weights)
+    assert Heatmap(model=prototype, model_name="best.pt", verbose=False).model_name == "best.pt"
+    assert Heatmap(model=prototype, verbose=False).model_name == eager_yolo_weights.name
+    assert Heatmap(model=str(eager_yolo_weights), verbose=False).model_name == (
+        eager_yolo_weights.name)
+
+
+def test_using_ultralytics_turns_its_auto_install_off_without_touching_the_environment(
+        yolo_weights, vtest):
+    # Ultralytics and torch set variables of their own when imported and on a first
+    # prediction: a bare model runs first, so only our own code is measured.
+    code = ("import os, sys, numpy, cv2, ultralytics; "
+            "ultralytics.YOLO(sys.argv[2]).predict(numpy.zeros((64, 64, 3), numpy.uint8), "
+            "imgsz=64, verbose=False); before = dict(os.environ); "
+            "from heatmap_core import YoloDetector, open_video; "
+            "open_video(sys.argv[1]).close(); YoloDetector(sys.argv[2], imgsz=64); "
+            "import ultralytics.utils.checks as checks; "
+            "changed = sorted(k for k in before.keys() | os.environ.keys() "
+            "if before.get(k) != os.environ.get(k)); "
+            "print(checks.AUTOINSTALL, changed)")
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in ("OPENCV_FFMPEG_LOGLEVEL", "YOLO_AUTOINSTALL")}
+    done = subprocess.run([sys.executable, "-c", code, str(vtest), str(yolo_weights)],
+                          capture_output=True, text=True, env=environment)
+    assert (done.returncode, done.stdout.strip()) == (0, "False []"), done.stderr
+
+
+def test_the_official_weights_start_with_the_default_and_are_all_official():
+    names = official_weights()
+    assert names[0] == DEFAULT_WEIGHTS == "yolo11n.pt"
+    assert {"yolo11s.pt", "yolo26n.pt", "yolov8n.pt"} <= set(names)
+    assert all(is_official_name(n) and not n.endswith(("-seg.pt", "-cls.pt")) for n in names)
 
 
 def test_missing_official_weights_say_how_to_get_them(monkeypatch, tmp_path):
@@ -67,7 +152,7 @@ def test_missing_official_weights_say_how_to_get_them(monkeypatch, tmp_path):
 
 
 def test_a_missing_weights_path_is_named(tmp_path):
-    with pytest.raises(ModelLoadError, match="no weights file at .*nothere.pt"):
+    with pytest.raises(ModelLoadError, match=r"no weights file at .*nothere\.pt"):
         load_model(tmp_path / "nothere.pt")
 
 
@@ -79,29 +164,28 @@ def test_a_file_that_is_not_a_model_is_refused(tmp_path):
 
 
 def test_unknown_classes_and_trackers_are_clear_errors(yolo_weights):
-    with pytest.raises(ValueError, match="unknown class 'unicorn'.*0 person"):
+    with pytest.raises(ValueError, match=r"unknown class 'unicorn'.*0 person"):
         YoloDetector(yolo_weights, classes=["unicorn"])
-    with pytest.raises(ValueError, match="unknown tracker 'nope.yaml'"):
+    with pytest.raises(ValueError, match=r"unknown tracker 'nope\.yaml': use one of bytetrack"):
         YoloDetector(yolo_weights, tracker="nope.yaml")
 
 
 @pytest.mark.parametrize("engine, suffix", [("onnx", ".onnx"), ("openvino", "_openvino_model")])
 def test_faster_engines_export_once_and_track(engine, suffix, eager_yolo_weights, vtest,
-                                              tmp_path, monkeypatch):
-    monkeypatch.setenv("HEATMAP_CACHE_DIR", str(tmp_path))
+                                              tmp_path):
     first = Heatmap(model=str(eager_yolo_weights), engine=engine, imgsz=320, max_det=8,
-                    verbose=False)
+                    verbose=False, cache_dir=tmp_path)
     for frame in frames(vtest, 3):
         results = first(frame)
     assert len(results.tracks) == 8
     exports = list((tmp_path / "exports").iterdir())
     assert len(exports) == 1 and (exports[0] / f"model{suffix}").exists()
     second = Heatmap(model=load_model(eager_yolo_weights), engine=engine, imgsz=320,
-                     verbose=False)  # from a loaded model: same cached export
+                     verbose=False, cache_dir=tmp_path)  # from a loaded model: same export
     assert list((tmp_path / "exports").iterdir()) == exports
     assert second.names == first.names
 
 
 def test_an_unknown_engine_is_a_clear_error(yolo_weights):
-    with pytest.raises(ValueError, match="unknown engine 'tensorrt'.*openvino"):
+    with pytest.raises(ValueError, match=r"unknown engine 'tensorrt'.*openvino"):
         Heatmap(model=str(yolo_weights), engine="tensorrt")

@@ -15,24 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.sessions.storage import safe_filename
-from heatmap_core import ModelLoadError, is_official_name, load_model
+from heatmap_core import DEFAULT_WEIGHTS, ModelLoadError, load_model
 
 __all__ = ["AUTO", "DEFAULT_YOLO", "MOTION", "UPLOADED", "LoadedModel", "Loader", "ModelSpec",
-           "heatmap_model", "load_prototype", "official_names", "resolve_model",
+           "heatmap_model", "load_prototype", "resolve_model",
            "save_weights"]
 
 AUTO = "auto"
 MOTION = "motion"
 UPLOADED = "uploaded"
-DEFAULT_YOLO = "yolo11n.pt"
+DEFAULT_YOLO = DEFAULT_WEIGHTS
 MOTION_CLASSES = ("object",)
-
-
-def official_names() -> tuple[str, ...]:
-    """The official detection weights Ultralytics can download, YOLO11 first."""
-    candidates = [f"yolo{family}{size}.pt" for family in ("11", "26", "12", "v8", "v10", "v9")
-                  for size in ("n", "s", "m", "l", "x", "b", "c", "e", "t")]
-    return tuple(n for n in candidates if is_official_name(n))
 
 
 @dataclass(frozen=True)

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from dashboard.analysis.models import Loader, ModelSpec, heatmap_model
-from heatmap_core import Heatmap, Region
+from heatmap_core import DEFAULT_TRACKER, Heatmap, Region
 
-__all__ = ["DEFAULT_COLORMAP", "ENGINES", "TRACKERS", "AnalysisSettings"]
+__all__ = ["DEFAULT_COLORMAP", "AnalysisSettings"]
 
 DEFAULT_COLORMAP = "inferno"
-TRACKERS = ("bytetrack.yaml", "botsort.yaml")
-ENGINES = {"pytorch": "PyTorch", "openvino": "OpenVINO (faster on CPUs)",
-           "onnx": "ONNX Runtime"}
 
 
 @dataclass(frozen=True)
@@ -28,7 +26,7 @@ class AnalysisSettings:
     classes: tuple[str, ...] = ()  # empty: every class
     conf: float = 0.25
     iou: float = 0.7
-    tracker: str = TRACKERS[0]
+    tracker: str = DEFAULT_TRACKER
     opacity: float = 0.5
     decay_s: float | None = None  # heat half-life; None keeps all heat
     stride: int = 1
@@ -41,15 +39,16 @@ class AnalysisSettings:
                     opacity=self.opacity, decay=self.decay_s, verbose=False,
                     engine="pytorch" if self.model and self.model.is_motion else self.engine)
 
-    def build_heatmap(self, regions: Sequence[Region], load: Loader) -> Heatmap:
-        """A new Heatmap with its own copy of the model. ValueError for settings the core
-        refuses, ModelLoadError for a model that cannot load."""
+    def build_heatmap(self, regions: Sequence[Region], load: Loader,
+                      cache_dir: Path | None = None) -> Heatmap:
+        """A new Heatmap with its own copy of the model (engines exported into
+        `cache_dir`). ValueError for settings the core refuses, ModelLoadError for a
+        model that cannot load."""
         if self.model is None:
             raise ValueError(self.model_error or "no model can run")
-        heatmap = Heatmap(model=heatmap_model(self.model, load), regions=list(regions) or None,
-                          **self.heatmap_options())
-        heatmap.model_name = self.model.name  # not the prototype's type name
-        return heatmap
+        return Heatmap(model=heatmap_model(self.model, load), regions=list(regions) or None,
+                       model_name=self.model.name, cache_dir=cache_dir,
+                       **self.heatmap_options())
 
     def record(self, regions: Sequence[Region]) -> dict[str, Any]:
         """The settings a run was made with, as plain JSON for the run store."""

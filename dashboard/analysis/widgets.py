@@ -16,14 +16,26 @@ from dashboard.analysis.models import (
     MOTION,
     UPLOADED,
     ModelSpec,
-    official_names,
     resolve_model,
     save_weights,
 )
-from dashboard.analysis.settings import DEFAULT_COLORMAP, ENGINES, TRACKERS, AnalysisSettings
-from heatmap_core import COLORMAPS, ModelLoadError, colorize
+from dashboard.analysis.settings import DEFAULT_COLORMAP, AnalysisSettings
+from heatmap_core import (
+    COLORMAPS,
+    DEFAULT_TRACKER,
+    ENGINES,
+    TRACKERS,
+    ModelLoadError,
+    colorize,
+    official_weights,
+)
 
-__all__ = ["colormap_swatch", "model_banner", "sidebar_settings"]
+__all__ = ["ENGINE_LABELS", "TRACKER_LABELS", "colormap_swatch", "model_banner",
+           "sidebar_settings"]
+
+ENGINE_LABELS = {"pytorch": "PyTorch", "openvino": "OpenVINO (faster on CPUs)",
+                 "onnx": "ONNX Runtime"}
+TRACKER_LABELS = {DEFAULT_TRACKER: f"{DEFAULT_TRACKER} (default)"}
 
 
 def colormap_swatch(name: str, width: int = 256, height: int = 14) -> npt.NDArray[np.uint8]:
@@ -52,6 +64,7 @@ def sidebar_settings(key: str) -> AnalysisSettings:
             key=f"{key}_colormap",
             help="How heat is coloured: the strip below goes from no heat (left) to the "
                  "most heat (right). Open 'All colormaps' to compare them.")
+        colormap = str(colormap)  # a selectbox with options always has a value
         st.image(colormap_swatch(colormap), width="stretch")
         with st.expander("All colormaps"):
             for name in COLORMAPS:
@@ -77,9 +90,14 @@ def sidebar_settings(key: str) -> AnalysisSettings:
                      "suppression)" + yolo_note + ".")
             tracker = st.selectbox(
                 "Tracker", TRACKERS, key=f"{key}_tracker", disabled=yolo_only,
-                help="How YOLO detections are linked into tracks across frames: ByteTrack "
-                     "is fast, BoT-SORT follows objects better through crowds. The motion "
-                     "detector has its own tracker.")
+                format_func=lambda name: TRACKER_LABELS.get(name, name),
+                help="How YOLO detections are linked into tracks across frames. ByteTrack, "
+                     "the default, is fast and tracks exactly the detections above the "
+                     "confidence you set; BoT-SORT and Deep OC-SORT follow objects better "
+                     "through crowds and crossings; OC-SORT copes with erratic motion; "
+                     "FastTrack is the quickest; TrackTrack (Ultralytics' own default) only "
+                     "starts tracks from confident detections (0.7). The motion detector "
+                     "has its own tracker.")
 
         st.markdown("**Speed**")
         stride = st.number_input(
@@ -89,9 +107,8 @@ def sidebar_settings(key: str) -> AnalysisSettings:
                  "ids; on long videos 2 or 3 rarely changes the counts, but very fast "
                  "objects can cross a line between two analysed frames.")
         engine = st.selectbox(
-            "Engine", tuple(ENGINES), format_func=lambda engine: ENGINES[engine],
-            key=f"{key}_engine",
-            disabled=yolo_only,
+            "Engine", ENGINES, format_func=lambda engine: ENGINE_LABELS.get(engine, engine),
+            key=f"{key}_engine", disabled=yolo_only,
             help="What runs the YOLO model. OpenVINO and ONNX Runtime are faster than "
                  "PyTorch on CPUs; the model is converted the first time (a few seconds) "
                  "and the conversion is kept for next time. The motion detector needs none.")
@@ -114,7 +131,7 @@ def _model_picker(key: str) -> tuple[ModelSpec | None, str | None]:
     labels = {AUTO: "Auto: YOLO11n, else motion",
               MOTION: "Motion detector (no weights needed)",
               UPLOADED: "Upload YOLO weights (.pt)…"}
-    options = (AUTO, MOTION, *official_names(), UPLOADED)
+    options = (AUTO, MOTION, *official_weights(), UPLOADED)
     choice = st.selectbox(
         "Model", options, key=f"{key}_model", format_func=lambda o: labels.get(o, o),
         help="Auto runs YOLO11n when its weights are on this server or can be downloaded, "
@@ -135,7 +152,7 @@ def _model_picker(key: str) -> tuple[ModelSpec | None, str | None]:
         uploaded_path = save_weights(weights.getvalue(), runtime.data_folders().models)
         uploaded_name = weights.name
     try:
-        spec = resolve_model(choice, runtime.loaded_model, uploaded_path, uploaded_name)
+        spec = resolve_model(str(choice), runtime.loaded_model, uploaded_path, uploaded_name)
     except ModelLoadError as error:
         st.error(str(error))
         return None, str(error)

@@ -100,7 +100,8 @@ def configure(state: LiveState, settings: AnalysisSettings) -> None:
     regions = [region] if region else []
 
     def make() -> Heatmap:
-        return settings.build_heatmap(regions, runtime.loaded_model)
+        return settings.build_heatmap(regions, runtime.loaded_model,
+                                      runtime.settings().cache_dir)
 
     state.session.configure((settings, region), make if settings.model else None,
                             settings.stride)

@@ -58,7 +58,9 @@ def region_editor(frame: npt.NDArray[np.uint8], key: str, disabled: bool = False
             help="Which way of crossing counts as IN (the arrow on the frame). Auto: "
                  "moving down across a mostly horizontal line, or right across a mostly "
                  "vertical one.")
-    result = read_region(st.session_state[text_key], in_direction, width, height, str(shape))
+    # A selectbox with options and no placeholder always has a value.
+    result = read_region(st.session_state[text_key], str(in_direction), width, height,
+                         str(shape))
     with image_col:
         preview = draw_region(frame, st.session_state[text_key], result.region)
         scale = min(1.0, _PREVIEW_WIDTH / width)

@@ -114,7 +114,7 @@ def _charts(result: RunResult, key: str) -> None:
             index=charts.BIN_CHOICES_S.index(charts.default_bin_s(duration)),
             format_func=charts.duration_label,
             help="The width of each bar: counts are summed over this much video time.")
-        st.plotly_chart(charts.interval_figure(result.events, bin_s, duration),
+        st.plotly_chart(charts.interval_figure(result.events, float(bin_s or 1), duration),
                         key=f"{key}_interval")
     with per_class:
         st.plotly_chart(charts.class_figure(result.events), key=f"{key}_class")

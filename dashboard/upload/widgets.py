@@ -195,7 +195,8 @@ def _start(state: UploadState, video: VideoSource, region: RegionInput,
     try:
         with st.spinner("Preparing the model (a new engine is converted once, which takes "
                         "a few seconds)…"):
-            heatmap = settings.build_heatmap(regions, runtime.loaded_model)
+            heatmap = settings.build_heatmap(regions, runtime.loaded_model,
+                                             runtime.settings().cache_dir)
     except (ValueError, ModelLoadError) as error:
         state.start_failed(f"Cannot start: {error}. Change the settings and press Run again.")
         return

@@ -16,11 +16,13 @@ __all__ = ["Detector", "ScriptedDetector"]
 class Detector(Protocol):
     """Detects and tracks objects. Each instance owns its tracker state.
 
-    `names` maps class ids to names. `update` is called once per frame, in order, with
-    the frame's time in seconds; `reset` forgets all tracks (a new video).
+    `names` maps class ids to names (read-only: a detector's classes are fixed when it
+    is made). `update` is called once per frame, in order, with the frame's time in
+    seconds; `reset` forgets all tracks (a new video).
     """
 
-    names: Mapping[int, str]
+    @property
+    def names(self) -> Mapping[int, str]: ...
 
     def update(self, frame: np.ndarray, time_s: float) -> Tracks: ...
 

@@ -3,33 +3,41 @@
 An export depends on the weights' bytes, the engine, the input size and precision, so
 the cache key is made of exactly those; a second analysis (or a second user) with the
 same settings reuses the export. Exports are built in a temporary folder and renamed
-into place, so two processes exporting at once never see half a model.
+into place, so two processes exporting at once never see half a model. The cache
+folder is always passed in (`default_cache_dir()` when the caller has no opinion):
+nothing here reads the environment.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import tempfile
 import warnings
 from pathlib import Path
 
-__all__ = ["ENGINES", "cache_dir", "export_model"]
+from heatmap_core.detectors.errors import ModelLoadError
+from heatmap_core.detectors.ultralytics_setup import (
+    first_line,
+    quiet_ultralytics,
+    yolo_class,
+)
+
+__all__ = ["ENGINES", "default_cache_dir", "export_model"]
 
 ENGINES = ("pytorch", "onnx", "openvino")
 _FORMATS = {"onnx": ("onnx", "model.onnx"), "openvino": ("openvino", "model_openvino_model")}
 
 
-def cache_dir() -> Path:
-    """Where exports live: $HEATMAP_CACHE_DIR, or ~/.cache/heatmap_core."""
-    return Path(os.environ.get("HEATMAP_CACHE_DIR", Path.home() / ".cache" / "heatmap_core"))
+def default_cache_dir() -> Path:
+    """Where exports live unless a caller says otherwise: ~/.cache/heatmap_core."""
+    return Path.home() / ".cache" / "heatmap_core"
 
 
-def export_model(weights: str | Path, engine: str, imgsz: int = 640, half: bool = False) -> Path:
-    """The path of `weights` exported for `engine` (made now if not cached yet)."""
-    from heatmap_core.detectors.yolo import ModelLoadError
-
+def export_model(weights: str | Path, engine: str, imgsz: int = 640, half: bool = False,
+                 cache_dir: str | Path | None = None) -> Path:
+    """The path of `weights` exported for `engine` under `cache_dir` (default
+    `default_cache_dir()`), made now if not cached yet."""
     if engine not in _FORMATS:
         raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
     source = Path(weights)
@@ -38,20 +46,18 @@ def export_model(weights: str | Path, engine: str, imgsz: int = 640, half: bool 
                              f"from, not {source.name}")
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
     fmt, produced = _FORMATS[engine]
-    target = cache_dir() / "exports" / f"{digest}-{engine}-{imgsz}{'-half' if half else ''}"
+    root = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+    target = root / "exports" / f"{digest}-{engine}-{imgsz}{'-half' if half else ''}"
     if (target / produced).exists():
         return target / produced
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
     try:
-        from ultralytics import YOLO
-
+        yolo = yolo_class()
         shutil.copyfile(source, work / "model.pt")
-        from heatmap_core.detectors.yolo import quiet_ultralytics
-
         with warnings.catch_warnings(), quiet_ultralytics():  # noise the user cannot act on
             warnings.simplefilter("ignore")
-            YOLO(str(work / "model.pt")).export(format=fmt, imgsz=imgsz, verbose=False,
+            yolo(str(work / "model.pt")).export(format=fmt, imgsz=imgsz, verbose=False,
                                                 **({"quantize": 16} if half else {}))
         (work / "model.pt").unlink()
         try:
@@ -61,5 +67,5 @@ def export_model(weights: str | Path, engine: str, imgsz: int = 640, half: bool 
     except Exception as error:
         shutil.rmtree(work, ignore_errors=True)
         raise ModelLoadError(f"could not export {source.name} for {engine} "
-                             f"({str(error).strip().splitlines()[0][:200]})") from None
+                             f"({first_line(error)[:200]})") from None
     return target / produced

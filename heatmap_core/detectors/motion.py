@@ -7,6 +7,10 @@ It works offline on any fixed-camera footage; it cannot tell a person from a car
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import ClassVar
+
 import cv2
 import numpy as np
 
@@ -31,7 +35,7 @@ class MotionDetector:
             boxes are returned in full-frame pixels.
     """
 
-    names = {0: "object"}
+    names: ClassVar[Mapping[int, str]] = MappingProxyType({0: "object"})
     has_confidence = False  # its scores are blob fill ratios: not worth drawing
 
     def __init__(self, *, min_area: float = 0.0008, history: int = 500,

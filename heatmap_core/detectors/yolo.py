@@ -8,46 +8,47 @@ safe to share as long as nothing runs them directly).
 from __future__ import annotations
 
 import copy
-import logging
-import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import weakref
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from heatmap_core.detectors.errors import ModelLoadError
 from heatmap_core.detectors.export import ENGINES, export_model
+from heatmap_core.detectors.ultralytics_setup import (
+    first_line,
+    prepare_ultralytics,
+    quiet_ultralytics,
+    yolo_class,
+)
 from heatmap_core.types import Tracks
 
 if TYPE_CHECKING:
     from ultralytics import YOLO
 
-__all__ = ["ModelLoadError", "YoloDetector", "is_official_name", "load_model",
-           "model_names", "resolve_classes"]
+__all__ = ["DEFAULT_TRACKER", "DEFAULT_WEIGHTS", "TRACKERS", "ModelLoadError", "YoloDetector",
+           "is_official_name", "load_model", "model_names", "official_weights",
+           "resolve_classes"]
 
-# Ultralytics would pip-install missing packages at run time; we pin them instead.
-os.environ.setdefault("YOLO_AUTOINSTALL", "false")
+DEFAULT_WEIGHTS = "yolo11n.pt"
+# ByteTrack is the default because it honours `conf`: it tracks exactly the detections
+# at or above it. TrackTrack, for one, starts tracks only from 0.7 and recovers boxes
+# that NMS dropped, whatever `conf` says. Ultralytics' own default is also ByteTrack.
+DEFAULT_TRACKER = "bytetrack.yaml"
+# Every tracker config the pinned Ultralytics ships; each runs offline on detection
+# boxes (none of them loads ReID weights as configured). tests/test_yolo.py checks the
+# list against the installed package and runs each one.
+TRACKERS = (DEFAULT_TRACKER, "botsort.yaml", "ocsort.yaml", "deepocsort.yaml",
+            "fasttrack.yaml", "tracktrack.yaml")
+# Official weights families, in the order a user should meet them: YOLO11 first.
+_OFFICIAL_FAMILIES = ("11", "26", "12", "v8", "v10", "v9")
+_OFFICIAL_SIZES = ("n", "s", "m", "l", "x", "b", "c", "e", "t")
 
-TRACKERS = ("bytetrack.yaml", "botsort.yaml")
-_log = logging.getLogger("heatmap_core")
-
-
-class ModelLoadError(RuntimeError):
-    """Weights that cannot be found, downloaded or loaded; the message says what to do."""
-
-
-@contextmanager
-def quiet_ultralytics() -> Iterator[None]:
-    """Keep Ultralytics' info lines ("Loading model.onnx...") out of our users' output;
-    its warnings and errors still show."""
-    logger = logging.getLogger("ultralytics")
-    level = logger.level
-    logger.setLevel(max(level, logging.WARNING))
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
+# Class names of models from `load_model`: asking an exported model for them later would
+# load it again. Keyed weakly, so a dropped model takes its names with it.
+_NAMES: weakref.WeakKeyDictionary[Any, dict[int, str]] = weakref.WeakKeyDictionary()
 
 
 def load_model(weights: str | Path) -> YOLO:
@@ -55,8 +56,6 @@ def load_model(weights: str | Path) -> YOLO:
 
     The returned model has never run; copy it (YoloDetector does) before tracking.
     """
-    from ultralytics import YOLO
-
     text = str(weights).strip()
     path = Path(text).expanduser()
     if not text:
@@ -65,13 +64,13 @@ def load_model(weights: str | Path) -> YOLO:
     if not path.exists() and not is_official_name(text):
         raise ModelLoadError(f"no weights file at {text}: check the path, or use an official "
                              "name such as yolo11n.pt, or model=motion (needs no weights)")
+    exported = path.exists() and path.suffix != ".pt"  # a fixed input size
+    check_options: dict[str, Any] = {} if exported else {"imgsz": 64}
     try:
         with quiet_ultralytics():
-            model = YOLO(str(path) if path.exists() else text, verbose=False)
+            model = yolo_class()(str(path) if path.exists() else text, verbose=False)
             names = dict(model.names)
-            exported = path.exists() and path.suffix != ".pt"  # fixed input size
-            model.predict(np.zeros((64, 64, 3), np.uint8), verbose=False,
-                          **({} if exported else {"imgsz": 64}))
+            model.predict(np.zeros((64, 64, 3), np.uint8), verbose=False, **check_options)
     except Exception as error:  # ultralytics raises many types; all mean "not loadable"
         if not path.exists():
             raise ModelLoadError(
@@ -80,29 +79,39 @@ def load_model(weights: str | Path) -> YOLO:
                 f"assets/releases and pass its path (model=path/to/{path.name}), or use "
                 "model=motion, the built-in detector that needs no weights.") from None
         raise ModelLoadError(f"{text} could not be loaded as a YOLO model "
-                             f"({_first_line(error)}). Is it a YOLO weights file?") from None
+                             f"({first_line(error)}). Is it a YOLO weights file?") from None
     if not names:
         raise ModelLoadError(f"{text} has no class names: is it a detection model?")
     model.predictor = None  # the check above ran it; copies start clean
-    model._heatmap_names = names  # asking an exported model later would load it again
+    _NAMES[model] = names
     return model
 
 
 def model_names(model: YOLO) -> dict[int, str]:
     """Class names of a model from `load_model`, without loading it again."""
-    names = getattr(model, "_heatmap_names", None)
+    names = _NAMES.get(model)
     return dict(names) if names else dict(model.names)
 
 
 def is_official_name(name: str) -> bool:
     """Is `name` a model Ultralytics downloads by itself (yolo11n.pt, yolov8s.pt...)?"""
+    prepare_ultralytics()
     from ultralytics.utils.downloads import GITHUB_ASSETS_NAMES
 
     return name in GITHUB_ASSETS_NAMES
 
 
+def official_weights() -> tuple[str, ...]:
+    """The official detection weights Ultralytics can download, YOLO11 first (the
+    default, `DEFAULT_WEIGHTS`), then YOLO26, YOLO12, YOLOv8, v10 and v9; smallest first
+    within a family."""
+    candidates = [f"yolo{family}{size}.pt" for family in _OFFICIAL_FAMILIES
+                  for size in _OFFICIAL_SIZES]
+    return tuple(n for n in candidates if is_official_name(n))
+
+
 def resolve_classes(classes: Sequence[int | str] | str | int | None,
-                    names: dict[int, str]) -> list[int] | None:
+                    names: Mapping[int, str]) -> list[int] | None:
     """Class ids from ids or names ("person", 0, "0,2"); ValueError for unknown ones."""
     if classes is None or classes == "" or classes == []:
         return None
@@ -125,66 +134,85 @@ def resolve_classes(classes: Sequence[int | str] | str | int | None,
 
 
 class YoloDetector:
-    """Detection + tracking with an Ultralytics model; one instance per video or stream."""
+    """Detection + tracking with an Ultralytics model; one instance per video or stream.
 
-    def __init__(self, model: str | Path | YOLO = "yolo11n.pt", *,
-                 tracker: str = "bytetrack.yaml", conf: float = 0.25, iou: float = 0.7,
-                 classes: Sequence[int | str] | None = None, device: str | None = None,
+    `cache_dir` is where the onnx / openvino engines keep their exports (default
+    `~/.cache/heatmap_core`).
+    """
+
+    def __init__(self, model: str | Path | YOLO = DEFAULT_WEIGHTS, *,
+                 tracker: str = DEFAULT_TRACKER, conf: float = 0.25, iou: float = 0.7,
+                 classes: Sequence[int | str] | str | None = None, device: str | None = None,
                  imgsz: int = 640, max_det: int = 300, half: bool = False,
-                 engine: str = "pytorch") -> None:
+                 engine: str = "pytorch", cache_dir: str | Path | None = None) -> None:
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
         if engine != "pytorch":
-            weights = model if isinstance(model, (str, Path)) else model.ckpt_path
-            if not Path(str(weights)).is_file():  # an official name: fetch it first
-                weights = load_model(weights).ckpt_path
-            model = load_model(export_model(weights, engine, imgsz, half))
+            model = load_model(export_model(_weights_file(model), engine, imgsz, half,
+                                            cache_dir))
         if isinstance(model, (str, Path)):
-            self.model = load_model(model)
+            model = load_model(model)
+            self.model = model
         else:
             self.model = copy.deepcopy(model)
             self.model.predictor = None
         self.engine = engine
-        self.names = model_names(self.model)
+        self._names = model_names(model)
         self.tracker = _check_tracker(tracker)
         self._args: dict[str, Any] = dict(
-            conf=conf, iou=iou, classes=resolve_classes(classes, self.names),
+            conf=conf, iou=iou, classes=resolve_classes(classes, self._names),
             device=device, imgsz=imgsz, max_det=max_det, tracker=self.tracker,
             persist=True, verbose=False)
         if half:
             self._args["quantize"] = 16
 
+    @property
+    def names(self) -> Mapping[int, str]:
+        """Class ids to names, as the weights define them."""
+        return self._names
+
     def update(self, frame: np.ndarray, time_s: float) -> Tracks:
         if self.model.predictor is None:  # the first call sets up (and announces) it
             with quiet_ultralytics():
-                result = self.model.track(frame, **self._args)[0]
+                result = next(iter(self.model.track(frame, **self._args)))
         else:
-            result = self.model.track(frame, **self._args)[0]
+            result = next(iter(self.model.track(frame, **self._args)))
         boxes = result.obb if result.obb is not None else result.boxes
         trackers = getattr(self.model.predictor, "trackers", None) or [None]
         removed = getattr(trackers[0], "removed_stracks_frame", ())
         retired = tuple(int(t.track_id) for t in removed)
         if boxes is None or not boxes.is_track or len(boxes) == 0:
             return Tracks.empty(retired)
-        return Tracks(boxes.xyxy.cpu().numpy(), boxes.id.int().cpu().numpy(),
-                      boxes.cls.int().cpu().numpy(), boxes.conf.cpu().numpy(), retired)
+        found = boxes.cpu().numpy()
+        return Tracks(np.asarray(found.xyxy, np.float32), np.asarray(found.id, np.int64),
+                      np.asarray(found.cls, np.int64), np.asarray(found.conf, np.float32),
+                      retired)
 
     def reset(self) -> None:
         for tracker in getattr(self.model.predictor, "trackers", None) or ():
             tracker.reset()
 
 
+def _weights_file(model: str | Path | YOLO) -> str | Path:
+    """The .pt file behind `model`, fetched first when it is an official name."""
+    weights = model if isinstance(model, (str, Path)) else model.ckpt_path
+    if weights is None:
+        raise ModelLoadError("this model has no weights file to export from: pass the path "
+                             "of its .pt weights")
+    if not Path(str(weights)).is_file():  # an official name: fetch it first
+        weights = load_model(weights).ckpt_path
+        if weights is None:
+            raise ModelLoadError(f"{model} has no weights file to export from")
+    return weights
+
+
 def _check_tracker(tracker: str) -> str:
+    prepare_ultralytics()
     from ultralytics.utils.checks import check_yaml
 
     try:
         check_yaml(tracker)
     except Exception:
-        raise ValueError(f"unknown tracker {tracker!r}: use {' or '.join(TRACKERS)}, "
+        raise ValueError(f"unknown tracker {tracker!r}: use one of {', '.join(TRACKERS)}, "
                          "or the path to a tracker .yaml file") from None
     return tracker
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return (text[0] if text else type(error).__name__)[:300]

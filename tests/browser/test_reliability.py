@@ -25,7 +25,8 @@ STREET_LINE = "[(0, 120), (320, 120)]"
 
 def street_video(folder: Path) -> Path:
     """Eight people crossing a 320x240 street both ways, 12 s at 10 fps."""
-    movers = tuple(Mover(((20 + 38 * i, -30 if i % 2 else 270), (20 + 38 * i, 270 if i % 2 else -30)),
+    movers = tuple(Mover(((20 + 38 * i, -30 if i % 2 else 270),
+                          (20 + 38 * i, 270 if i % 2 else -30)),
                          start_frame=5 + 8 * i, frames_per_leg=40,
                          color=(40 + 25 * i, 60, 220 - 20 * i)) for i in range(8))
     return Scene(movers=movers, frames=120).write(folder / "street.mp4")
@@ -63,13 +64,13 @@ def test_two_users_at_once_each_get_exactly_what_they_get_alone(
     street = street_video(tmp_path)
     users = [(vtest, VTEST_LINE), (street, STREET_LINE)]
     sessions = [open_app(browser, app_url, 60_000) for _ in users]
-    for (_, page), (video, line) in zip(sessions, users):
+    for (_, page), (video, line) in zip(sessions, users, strict=True):
         prepare(page, video, line)
     for _, page in sessions:  # both analyses run at the same time
         page.get_by_role("button", name="Run").click()
     for _, page in sessions:
         page.get_by_text(re.compile(r"Frame \d+ of \d+")).wait_for()
-    for index, ((context, page), (video, line)) in enumerate(zip(sessions, users)):
+    for index, ((context, page), (video, line)) in enumerate(zip(sessions, users, strict=True)):
         page.get_by_role("heading", name="4. Result").wait_for(timeout=300_000)
         shown = cards(page)
         got = tmp_path / f"user{index}"

@@ -1,0 +1,68 @@
+"""How the core calls Ultralytics: imported on first use, never installing packages,
+and quiet.
+
+Ultralytics would pip-install a missing package at run time (for a tracker, an export
+format...); our versions are pinned, so the first use turns that off through
+Ultralytics' own setting (what $YOLO_AUTOINSTALL sets when it starts), unless the user
+set $YOLO_AUTOINSTALL. The process environment is never changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ultralytics import YOLO
+
+__all__ = ["first_line", "prepare_ultralytics", "quiet_ultralytics", "yolo_class"]
+
+_lock = threading.Lock()
+_prepared = False
+
+
+def prepare_ultralytics() -> None:
+    """Import Ultralytics (once) and turn its run-time auto-install off."""
+    global _prepared
+    with _lock:
+        if _prepared:
+            return
+        import ultralytics.utils
+        import ultralytics.utils.checks
+
+        if "YOLO_AUTOINSTALL" not in os.environ:  # the user's explicit choice wins
+            # `checks` copied the flag when it was imported: set both copies.
+            ultralytics.utils.AUTOINSTALL = False
+            ultralytics.utils.checks.AUTOINSTALL = False
+        _prepared = True
+
+
+def yolo_class() -> type[YOLO]:
+    """Ultralytics' `YOLO`, after `prepare_ultralytics`."""
+    prepare_ultralytics()
+    from ultralytics import YOLO
+
+    return YOLO
+
+
+@contextmanager
+def quiet_ultralytics() -> Iterator[None]:
+    """Keep Ultralytics' info lines ("Loading model.onnx...") out of our users' output;
+    its warnings and errors still show."""
+    logger = logging.getLogger("ultralytics")
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message (at most 300 characters), or its type."""
+    text = str(error).strip().splitlines()
+    return (text[0] if text else type(error).__name__)[:300]
