@@ -155,7 +155,10 @@ def test_uploaded_yolo_weights_offer_the_models_classes_and_run(
 def test_a_faster_engine_converts_the_uploaded_weights_and_runs(
         app: AppTest, yolo_weights: Path, crossing_mp4: bytes, data_dir: Path,
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard import runtime
+
     monkeypatch.setenv("HEATMAP_CACHE_DIR", str(tmp_path / "cache"))
+    runtime.settings.clear()  # as a server started with this setting reads it
     app.sidebar.selectbox(key="upload_model").set_value("uploaded").run()
     app.sidebar.file_uploader(key="upload_weights").set_value(
         ("best.pt", yolo_weights.read_bytes(), "application/octet-stream")).run()

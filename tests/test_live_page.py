@@ -74,9 +74,13 @@ def session(at: AppTest) -> LiveSession:
 
 
 def stream(at: AppTest, frames: list[np.ndarray]) -> AppTest:
-    """The WebRTC worker's part: frames analysed in the session, then a page refresh."""
+    """The WebRTC worker's part: frames analysed in the session, then a page refresh.
+    After the first frame the page applies its default line (its live panel does within
+    a second), which starts the counts over: the first frame is not counted."""
     for i, frame in enumerate(frames):
         session(at).analyse(frame, i / 10)
+        if state(at).default_region_due():
+            at.run()
     return at.run()
 
 
@@ -127,6 +131,25 @@ def test_a_connection_that_never_brings_video_or_drops_says_what_to_do(
     assert not at.exception
 
 
+def test_a_line_across_the_middle_is_counted_until_the_user_draws_one(
+        camera: CameraStub, frames) -> None:
+    at = open_live_page(camera)
+    assert any("Counting starts on a line across the middle" in c.value for c in at.caption)
+    at = stream(at, frames[:1])  # the first frame: now the frame's size is known
+    assert state(at).region is not None and not state(at).region_chosen
+    assert state(at).region.points == ((0.0, 180.0), (480.0, 180.0))
+    assert any("Counting on a line across the middle (the default" in c.value
+               for c in at.caption)
+    at = stream(at, frames[1:])
+    assert int(cards(at)["In"]) + int(cards(at)["Out"]) > 0  # counted with no region drawn
+    at.button(key="live_take_snapshot").click().run()
+    at.text_input(key="live_region_480x360_points").set_value("").run()
+    at.button(key="live_apply_region").click().run()  # the user wants no counting
+    assert state(at).region is None and state(at).region_chosen
+    assert any(c.value.startswith("Nothing is counted: no region is applied") for c in at.caption)
+    assert cards(at)["In"] == cards(at)["Out"] == "0"
+
+
 def test_analysed_frames_show_in_the_cards(camera: CameraStub, frames) -> None:
     at = open_live_page(camera)
     stream(at, frames[:1])
@@ -170,7 +193,7 @@ def test_an_invalid_region_cannot_be_applied(camera: CameraStub, frames) -> None
 def test_changing_a_setting_starts_the_heat_and_counts_over(camera: CameraStub,
                                                             frames) -> None:
     at = open_live_page(camera)
-    stream(at, frames[:20])
+    stream(at, frames[:21])
     assert cards(at)["Frames"] == "20"
     at.sidebar.selectbox(key="live_colormap").set_value("jet").run()
     assert cards(at)["Frames"] == "0"

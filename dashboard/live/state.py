@@ -5,6 +5,8 @@ One `LiveState` per session (held in `st.session_state` by the page's widgets). 
 everything else is touched by the script thread only, through these methods:
 
 - the applied region is what is counted; the snapshot is only what the editor draws on;
+- until the user applies a region of their own (even an empty one), a line across the
+  middle of the camera's frame is counted, as on the upload page;
 - a save keeps the session as a run without stopping it, and says where it went or why
   it could not;
 - `camera_playing` notices the moment START is pressed, so the wait for a first frame
@@ -39,6 +41,7 @@ class LiveState:
 
     session: LiveSession = field(default_factory=LiveSession)
     region: Region | None = None  # the region counted
+    region_chosen: bool = False  # the user applied `region`; else it is the default line
     snapshot: npt.NDArray[np.uint8] | None = None  # the frame the editor draws on
     saved: tuple[RunRecord, Path] | None = None  # the newest save: its run and folder
     notice: str | None = None  # why the newest action did not work
@@ -59,7 +62,20 @@ class LiveState:
             self.snapshot = frame
 
     def apply_region(self, region: Region | None) -> None:
-        self.region = region
+        self.region, self.region_chosen = region, True
+
+    def default_region_due(self) -> bool:
+        """The camera's frame size is known and no region was chosen or defaulted yet."""
+        return (not self.region_chosen and self.region is None
+                and self.session.snapshot().frame_size is not None)
+
+    def use_default_region(self) -> None:
+        """Count on a line across the middle of the camera's frame (down is IN)."""
+        size = self.session.snapshot().frame_size
+        if self.region_chosen or size is None:
+            return
+        width, height = size
+        self.region = Region(((0.0, float(height // 2)), (float(width), float(height // 2))))
 
     def reset(self) -> None:
         self.session.reset()

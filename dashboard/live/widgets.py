@@ -88,14 +88,23 @@ def camera_box(state: LiveState, ice: IceConfig) -> Callable[[], bool]:
     st.caption("Press START to send your camera's video, STOP to end. Changing a "
                "setting or the region starts the heat and the counts over.")
     state.camera_playing(bool(context.state.playing))
-    if state.region is None:
-        st.caption("Nothing is counted until a region is drawn: take a snapshot below "
-                   "and draw a line or a zone on it.")
+    if state.region is None and not state.region_chosen:
+        st.caption("Counting starts on a line across the middle as soon as the video "
+                   "arrives. To count elsewhere, take a snapshot below and draw a line or "
+                   "a zone on it.")
+    elif not state.region_chosen:
+        st.caption("Counting on a line across the middle (the default; down is IN). To "
+                   "count elsewhere, take a snapshot below and draw a line or a zone on it.")
+    elif state.region is None:
+        st.caption("Nothing is counted: no region is applied. Take a snapshot below and "
+                   "draw a line or a zone on it.")
     return lambda: bool(context.state.playing)
 
 
 def configure(state: LiveState, settings: AnalysisSettings) -> None:
     """Analyse with these settings and the applied region (from scratch if they changed)."""
+    if state.default_region_due():
+        state.use_default_region()
     region = state.region
     regions = [region] if region else []
 
@@ -111,6 +120,8 @@ def configure(state: LiveState, settings: AnalysisSettings) -> None:
 def live_panel(session: LiveSession, playing: Callable[[], bool]) -> None:
     """Cards, the processing rate and the chart, redrawn every second on their own."""
     snapshot = session.snapshot()
+    if live_state().default_region_due():
+        st.rerun()  # the whole page: it applies the default line for this camera
     with st.container():  # always one element, so the cards and the chart keep their place
         _status(snapshot, playing())
     count_cards(snapshot.in_count, snapshot.out_count, snapshot.inside, snapshot.tracks_seen,
@@ -188,7 +199,7 @@ def region_section(state: LiveState) -> None:
     st.subheader("Counting region")
     region = state.region
     if region is None:
-        st.caption("No region yet: the heatmap is made, but nothing is counted. Take a "
+        st.caption("No region: the heatmap is made, but nothing is counted. Take a "
                    "snapshot of the live view and draw a line or a zone on it.")
     else:
         meaning = (f"IN direction: {region.in_direction}" if region.kind == "line" else
