@@ -95,6 +95,15 @@ def test_choosing_uploaded_weights_without_a_file_asks_for_one() -> None:
 def test_an_official_model_that_cannot_be_fetched_says_how_to_use_it_here() -> None:
     with pytest.raises(ModelLoadError) as error:
         models.resolve_model("yolo11s.pt", loads_as(None, "yolo11s.pt could not be downloaded."))
-    assert str(error.value) == ('yolo11s.pt could not be downloaded. In this app: choose '
-                                '"Upload YOLO weights" and upload the file, or choose the '
-                                'motion detector.')
+    message = str(error.value)
+    assert message.startswith("yolo11s.pt is not on this server and could not be downloaded")
+    assert 'choose "Upload YOLO weights" in Model and upload it' in message
+    assert "model=" not in message  # no command-line advice in the dashboard
+
+
+def test_official_weights_here_are_told_apart_from_those_that_need_a_download(
+        tmp_path: Path, yolo_weights: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert not models.on_this_server("yolo11x.pt")
+    (tmp_path / "yolo11x.pt").write_bytes(yolo_weights.read_bytes())
+    assert models.on_this_server("yolo11x.pt")

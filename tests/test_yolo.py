@@ -189,3 +189,11 @@ def test_faster_engines_export_once_and_track(engine, suffix, eager_yolo_weights
 def test_an_unknown_engine_is_a_clear_error(yolo_weights):
     with pytest.raises(ValueError, match=r"unknown engine 'tensorrt'.*openvino"):
         Heatmap(model=str(yolo_weights), engine="tensorrt")
+
+
+def test_ultralytics_messages_lose_their_emoji_but_keep_their_words() -> None:
+    from heatmap_core.detectors.ultralytics_setup import first_line
+
+    error = RuntimeError("⚠️ Ultralytics: ❌ weights not found 🚀\nsecond line")
+    assert first_line(error) == "Ultralytics: weights not found"
+    assert first_line(ValueError("Ünïcode naïve café 123")) == "Ünïcode naïve café 123"

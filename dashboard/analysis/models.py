@@ -18,7 +18,7 @@ from dashboard.sessions.storage import safe_filename
 from heatmap_core import DEFAULT_WEIGHTS, ModelLoadError, load_model
 
 __all__ = ["AUTO", "DEFAULT_YOLO", "MOTION", "UPLOADED", "LoadedModel", "Loader", "ModelSpec",
-           "heatmap_model", "load_prototype", "resolve_model",
+           "heatmap_model", "load_prototype", "on_this_server", "resolve_model",
            "save_weights"]
 
 AUTO = "auto"
@@ -98,8 +98,11 @@ def resolve_model(choice: str, load: Loader, uploaded: Path | None = None,
                           f"You uploaded {shown}.", safe_filename(shown))
     loaded = load(choice)
     if loaded.prototype is None:
-        raise ModelLoadError(f"{loaded.error} In this app: choose \"Upload YOLO weights\" "
-                             "and upload the file, or choose the motion detector.")
+        raise ModelLoadError(f"{choice} is not on this server and could not be downloaded "
+                             "(the server may have no internet). Download it on a computer "
+                             "with internet (github.com/ultralytics/assets/releases), then "
+                             "choose \"Upload YOLO weights\" in Model and upload it; or "
+                             "choose the motion detector, which needs no weights.")
     return _yolo_spec(choice, choice, loaded.prototype, f"You chose {choice}.", choice)
 
 
@@ -112,6 +115,16 @@ def heatmap_model(spec: ModelSpec, load: Loader) -> Any:
     if loaded.prototype is None:
         raise ModelLoadError(loaded.error or f"{spec.weights} could not be loaded")
     return loaded.prototype
+
+
+def on_this_server(weights: str) -> bool:
+    """Whether official weights are already here (beside the app, or in Ultralytics'
+    weights folder), so they load without a download."""
+    if Path(weights).is_file():
+        return True
+    from ultralytics.utils import SETTINGS  # loaded already: Auto tried yolo11n.pt
+
+    return (Path(SETTINGS["weights_dir"]) / weights).is_file()
 
 
 def save_weights(data: bytes, folder: Path) -> Path:

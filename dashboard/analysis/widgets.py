@@ -16,6 +16,7 @@ from dashboard.analysis.models import (
     MOTION,
     UPLOADED,
     ModelSpec,
+    on_this_server,
     resolve_model,
     save_weights,
 )
@@ -131,7 +132,10 @@ def _model_picker(key: str) -> tuple[ModelSpec | None, str | None]:
     labels = {AUTO: "Auto: YOLO11n, else motion",
               MOTION: "Motion detector (no weights needed)",
               UPLOADED: "Upload YOLO weights (.pt)…"}
-    options = (AUTO, MOTION, *official_weights(), UPLOADED)
+    official = official_weights()
+    labels.update({name: name if on_this_server(name) else
+                   f"{name} (downloaded on first use: needs internet)" for name in official})
+    options = (AUTO, MOTION, *official, UPLOADED)
     choice = st.selectbox(
         "Model", options, key=f"{key}_model", format_func=lambda o: labels.get(o, o),
         help="Auto runs YOLO11n when its weights are on this server or can be downloaded, "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -63,6 +64,15 @@ def quiet_ultralytics() -> Iterator[None]:
 
 
 def first_line(error: BaseException) -> str:
-    """The first line of an error's message (at most 300 characters), or its type."""
-    text = str(error).strip().splitlines()
+    """The first line of an error's message (at most 300 characters), or its type.
+    Ultralytics decorates messages with emoji, which many fonts (and terminals) show as
+    boxes: symbols and their variation selectors are dropped."""
+    text = [_without_symbols(line) for line in str(error).strip().splitlines()]
+    text = [line for line in text if line]
     return (text[0] if text else type(error).__name__)[:300]
+
+
+def _without_symbols(line: str) -> str:
+    kept = "".join(c for c in line if unicodedata.category(c) not in ("So", "Cs", "Mn")
+                   or c.isalnum())
+    return " ".join(kept.split())
