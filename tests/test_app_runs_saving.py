@@ -69,10 +69,11 @@ def test_a_finished_analysis_is_saved_as_a_run_with_its_link(
     assert {m.label: int(m.value) for m in at.metric}["In"] == run.in_count
     assert saved_notice(at) == ("Saved as run **Front door\\.mp4**. "
                                 "Anyone with the link can open its dashboard.")
-    (open_link,) = [p for p in at.get("page_link") if p.proto.label == "Open"]
-    assert (open_link.proto.page, open_link.proto.query_string) == ("run", f"run={run.id}")
     assert at.code[0].value == f"/?run={run.id}"
     assert is_run_id(run.id)
+    at.button(key="upload_run_open").click().run()  # a button, not a link that looks like text
+    assert at.title[0].value == plain("Front door.mp4")  # the run's own dashboard
+    assert at.query_params["run"] == run.id
 
 
 def test_the_run_keeps_the_settings_it_was_made_with(data_dir: Path,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dashboard.common.text import SETTINGS_PLACE
 from dashboard.sessions.storage import safe_filename
 from heatmap_core import DEFAULT_WEIGHTS, ModelLoadError, load_model
 
@@ -82,11 +83,11 @@ def resolve_model(choice: str, load: Loader, uploaded: Path | None = None,
                          "Auto: YOLO11n's weights (yolo11n.pt) are not on this server and "
                          "could not be downloaded, so the built-in motion detector runs. It "
                          "needs no weights and works best on fixed cameras. To use YOLO, "
-                         "upload a weights file in the sidebar.", MOTION_CLASSES)
+                         f"upload a weights file in {SETTINGS_PLACE}.", MOTION_CLASSES)
     if choice == UPLOADED:
         if uploaded is None:
-            raise ModelLoadError("Upload a YOLO weights file (.pt) in the sidebar, or choose "
-                                 "another model.")
+            raise ModelLoadError(f"Upload a YOLO weights file (.pt) in {SETTINGS_PLACE}, or "
+                                 "choose another model.")
         shown = uploaded_name or uploaded.name
         loaded = load(str(uploaded))
         if loaded.prototype is None:

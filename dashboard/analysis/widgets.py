@@ -21,6 +21,7 @@ from dashboard.analysis.models import (
     save_weights,
 )
 from dashboard.analysis.settings import DEFAULT_COLORMAP, AnalysisSettings
+from dashboard.common.text import SETTINGS_PLACE
 from heatmap_core import (
     COLORMAPS,
     DEFAULT_TRACKER,
@@ -125,7 +126,8 @@ def model_banner(settings: AnalysisSettings, consequence: str = "") -> None:
         st.info(f"**Model: {settings.model.label}.** {settings.model.reason}",
                 icon=":material/memory:")
     else:
-        st.error(f"No model can run: {settings.model_error} See the sidebar.{consequence}")
+        st.error(f"No model can run: {settings.model_error} See {SETTINGS_PLACE}."
+                 f"{consequence}")
 
 
 def _model_picker(key: str) -> tuple[ModelSpec | None, str | None]:

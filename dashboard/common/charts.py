@@ -71,7 +71,8 @@ def style_counts_figure(figure: go.Figure, *, title: str, y_title: str,
     """The shared look: title, legend, margins, counts from 0 with one tick per whole
     number on small counts, and `empty_text` in the middle when nothing was counted."""
     figure.update_layout(title_text=title, legend_title_text="", hovermode="x unified",
-                         margin={"t": 48, "b": 8, "l": 8, "r": 8}, height=height)
+                         margin={"t": 48, "b": 8, "l": 8, "r": 8}, height=height,
+                         modebar={"orientation": "v"})  # beside the plot, not over the title
     most = max((max(trace.y, default=0) for trace in figure.data if trace.y is not None),
                default=0)
     figure.update_yaxes(title_text=y_title, rangemode="tozero", tickformat="d",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clock_text", "plain", "stop_reason_text"]
+__all__ = ["SETTINGS_PLACE", "clock_text", "plain", "stop_reason_text"]
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^])")
 
@@ -14,6 +14,11 @@ def plain(text: str) -> str:
     """`text` shown literally in Markdown: a run named '**x**' is not bold, and
     ':red[x]' or '[x](y)' are not directives or links."""
     return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
+
+
+# Where the settings are, said so that it also helps on a phone, where the sidebar is
+# folded away behind the arrow at the top left.
+SETTINGS_PLACE = "the Settings panel (on a phone, open it with the arrow at the top left)"
 
 
 def clock_text(seconds: float) -> str:

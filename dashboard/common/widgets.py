@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard.common.links import run_link
 
-__all__ = ["CARD_HELP", "copy_link", "count_cards", "current_run_link"]
+__all__ = ["CARD_HELP", "bring_into_view", "copy_link", "count_cards", "current_run_link"]
 
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 CARD_HELP = {  # the one wording of each count, wherever it is shown
@@ -31,6 +31,16 @@ def count_cards(in_count: int, out_count: int, inside: int, tracks: int,
         row = cards[start:start + per_row]
         for column, (label, value, help_text) in zip(st.columns(len(row)), row, strict=True):
             column.metric(label, value, help=help_text, border=True)  # type: ignore[arg-type]
+
+
+def bring_into_view(anchor: str) -> None:
+    """Scroll the page to the heading with this anchor (once, when drawn): the browser
+    does it, from an invisible frame of the same origin."""
+    target = json.dumps(anchor).translate(_SCRIPT_SAFE)
+    st.iframe(f"""<!doctype html><html><body><script>
+const heading = window.parent.document.getElementById({target});
+if (heading) heading.scrollIntoView({{behavior: "smooth", block: "start"}});
+</script></body></html>""", height=1)
 
 
 def current_run_link(run_id: str) -> str:

@@ -13,7 +13,7 @@ from streamlit_webrtc.config import Translations
 
 from dashboard import runtime
 from dashboard.analysis.settings import AnalysisSettings
-from dashboard.common.text import clock_text
+from dashboard.common.text import SETTINGS_PLACE, clock_text
 from dashboard.common.widgets import count_cards
 from dashboard.live.charts import live_counts_figure
 from dashboard.live.ice import ENV_VAR, EXAMPLE_JSON, EXAMPLE_TOML, IceConfig
@@ -166,7 +166,7 @@ def _status(snapshot: LiveSnapshot, playing: bool) -> None:
                  "kept.", icon=":material/signal_disconnected:")
     elif not snapshot.analysing:
         st.warning("The camera is on, but nothing is analysed: choose a model that loads "
-                   "in the sidebar.")
+                   f"in {SETTINGS_PLACE}.")
 
 
 def session_buttons(state: LiveState, settings: AnalysisSettings) -> None:

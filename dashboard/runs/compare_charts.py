@@ -84,6 +84,6 @@ def heat_comparison_figure(runs: Sequence[ComparedRun]) -> go.Figure:
     figure.update_layout(
         coloraxis={"colorscale": HEAT_COLORSCALE, "cmin": 0.0, "cmax": top,
                    "colorbar": {"title": {"text": "object-s<br>per pixel"}}},
-        title_text="Heat on one colour scale", height=380,
+        title_text="Heat on one colour scale", height=380, modebar={"orientation": "v"},
         margin={"t": 64, "b": 8, "l": 8, "r": 8})
     return figure

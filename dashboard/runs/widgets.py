@@ -69,10 +69,11 @@ def show_result(source: Path | RunResult, key: str) -> None:
     _downloads(result, key)
 
 
-def summary_cards(summary: Mapping[str, Any]) -> None:
-    """The headline numbers of a run's summary."""
+def summary_cards(summary: Mapping[str, Any], per_row: int = 4) -> None:
+    """The headline numbers of a run's summary, `per_row` cards in a row (fewer where
+    the space is narrow, so no label is cut)."""
     count_cards(int(summary["in_count"]), int(summary["out_count"]),
-                int(summary["inside"]), int(summary["total_tracks"]))
+                int(summary["inside"]), int(summary["total_tracks"]), per_row=per_row)
 
 
 def saved_run_notice(saved: RunRecord | None, save_error: str | None, key: str) -> None:
@@ -90,7 +91,9 @@ def saved_run_notice(saved: RunRecord | None, save_error: str | None, key: str) 
         # stay the first image of the result.
         text_col.markdown(f"Saved as run **{plain(saved.name)}**{partial_note}. Anyone "
                           "with the link can open its dashboard.")
-        open_col.page_link(RUN_PAGE, label="Open", query_params={RUN_PARAM: saved.id})
+        if open_col.button("Open", key=f"{key}_open", width="stretch",
+                           help="Open this run's own dashboard."):
+            st.switch_page(RUN_PAGE, query_params={RUN_PARAM: saved.id})
         copy_link(current_run_link(saved.id))
 
 

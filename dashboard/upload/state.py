@@ -35,6 +35,7 @@ class UploadState:
     notice: str | None = None  # why the newest analysis could not start or failed
     saved: RunRecord | None = None  # the run the newest result was saved as
     save_error: str | None = None  # why it could not be saved
+    result_is_new: bool = False  # the result arrived since the page last showed it
 
     @property
     def busy(self) -> bool:
@@ -79,11 +80,17 @@ class UploadState:
             return
         self.job = None
         if snapshot.status == "finished":
-            self.result = job.output_dir
+            self.result, self.result_is_new = job.output_dir, True
             self.saved, self.save_error = snapshot.saved, snapshot.save_error
         elif snapshot.status == "failed":
             self.notice = (f"The analysis failed: {snapshot.error}. Check that the video "
                            "plays, or try another one, then press Run again.")
 
+    def result_shown(self) -> bool:
+        """The page shows the result now; True the first time, to bring it into view."""
+        new, self.result_is_new = self.result_is_new, False
+        return new
+
     def _clear_outcome(self) -> None:
         self.result = self.notice = self.saved = self.save_error = None
+        self.result_is_new = False

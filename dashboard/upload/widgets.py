@@ -12,7 +12,8 @@ import streamlit as st
 from dashboard import runtime
 from dashboard.analysis.settings import AnalysisSettings
 from dashboard.common.links import UPLOAD_PAGE
-from dashboard.common.text import clock_text, plain
+from dashboard.common.text import SETTINGS_PLACE, clock_text, plain
+from dashboard.common.widgets import bring_into_view
 from dashboard.regions.editor import RegionInput
 from dashboard.runs.saving import saver_for
 from dashboard.runs.widgets import saved_run_notice, show_result
@@ -70,7 +71,7 @@ def video_picker(state: UploadState) -> VideoSource | None:
 def run_section(state: UploadState, video: VideoSource, region: RegionInput,
                 settings: AnalysisSettings) -> None:
     """Run (or why it cannot run yet), and the analysis's progress while it runs."""
-    problems = ([] if settings.model else ["choose a model that loads (see the sidebar)"]) + (
+    problems = ([] if settings.model else [f"choose a model that loads in {SETTINGS_PLACE}"]) + (
         ["fix the region"] if region.error else
         ["finish the region (or press Clear to count nothing)"] if region.unfinished else [])
     st.button("Run", type="primary", icon=":material/play_arrow:", key=f"{KEY}_run",
@@ -90,6 +91,8 @@ def result_section(state: UploadState) -> None:
     if state.job is not None or state.result is None:
         return
     st.subheader("4. Result", anchor="result")
+    if state.result_shown():
+        bring_into_view("result")
     saved_run_notice(state.saved, state.save_error, key=f"{KEY}_run")
     show_result(state.result, key=f"{KEY}_result_{state.result.name}")
 
