@@ -12,10 +12,10 @@ from run_store.errors import IncompleteRun, InvalidRunId, RunNotFound
 from run_store.folder import EVENT_COLUMNS, SAVED_FILES, SERIES_COLUMNS
 from run_store.ids import check_run_id, is_run_id, new_run_id
 from run_store.record import RunKind, RunRecord, RunStatus
-from run_store.store import RunStore
+from run_store.store import MAX_NAME_LENGTH, RunStore
 
 __all__ = [
-    "EVENT_COLUMNS", "SAVED_FILES", "SERIES_COLUMNS", "IncompleteRun", "InvalidRunId",
+    "EVENT_COLUMNS", "MAX_NAME_LENGTH", "SAVED_FILES", "SERIES_COLUMNS", "IncompleteRun", "InvalidRunId",
     "RunKind", "RunNotFound", "RunRecord", "RunStatus", "RunStore", "check_run_id",
     "is_run_id", "new_run_id",
 ]

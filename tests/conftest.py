@@ -14,7 +14,10 @@ from heatmap_core import Mover, Scene
 from tests.postgres_cluster import PostgresServer, start_postgres_server
 
 REPO = Path(__file__).resolve().parent.parent
-VTEST = Path(os.environ.get("HEATMAP_SAMPLE_VIDEO", REPO.parent / "shared" / "media" / "vtest.mp4"))
+# Real footage for the tests that need it: $HEATMAP_TEST_FOOTAGE, else the app's sample
+# video setting, else shared/media/vtest.mp4 beside the repository.
+VTEST = Path(os.environ.get("HEATMAP_TEST_FOOTAGE") or os.environ.get("HEATMAP_SAMPLE_VIDEO")
+             or REPO.parent / "shared" / "media" / "vtest.mp4")
 
 
 @pytest.fixture(autouse=True)
@@ -29,10 +32,37 @@ def _settings_read_afresh() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def vtest() -> Path:
-    """Real pedestrian footage: 480x360, 10 fps, 795 frames."""
+    """Real pedestrian footage: 480x360, 10 fps, 795 frames. Tests that need it skip
+    without it: set HEATMAP_TEST_FOOTAGE to its path, or place the repository beside a
+    `shared/media/vtest.mp4` (README: Tests)."""
     if not VTEST.exists():
-        pytest.skip(f"real footage not found at {VTEST}")
+        pytest.skip(f"real footage not found at {VTEST}: set HEATMAP_TEST_FOOTAGE to "
+                    "vtest.mp4 (PETS 2009 S2.L1, see README: Tests)")
     return VTEST
+
+
+@pytest.fixture(scope="session")
+def footage(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Pedestrian footage of vtest's shape (480x360, 10 fps): vtest itself when present,
+    else a rendered street where people walk down and up across the middle at staggered
+    times, and some across the street. For tests that need video of walking people, not the
+    real camera's quirks."""
+    if VTEST.exists():
+        return VTEST
+    people = []
+    for i in range(12):
+        x = 40 + (i * 37) % 400
+        down = i % 2 == 0
+        start, end = ((x, -40), (x + 20, 400)) if down else ((x, 400), (x - 20, -40))
+        people.append(Mover((start, end), start_frame=i * 12, frames_per_leg=45 + i % 3 * 10,
+                            size=(22, 50), color=(40 + i * 15, 60, 200 - i * 10)))
+    for i in range(4):  # and some cross the street, left to right and back
+        y = 120 + i * 50
+        start, end = ((-30, y), (510, y + 10)) if i % 2 == 0 else ((510, y), (-30, y - 10))
+        people.append(Mover((start, end), start_frame=20 + i * 40, frames_per_leg=60,
+                            size=(22, 50), color=(200, 60 + i * 30, 40)))
+    scene = Scene(480, 360, 10.0, 240, movers=tuple(people))
+    return scene.write(tmp_path_factory.mktemp("footage") / "street.mp4")
 
 
 def _save_yolo11n(path: Path, eager: bool) -> Path:

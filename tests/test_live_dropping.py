@@ -70,8 +70,8 @@ class SlowDetector:
         self._motion.reset()
 
 
-def test_a_slow_analysis_drops_frames_and_the_video_stays_live(vtest: Path) -> None:
-    video = cv2.VideoCapture(str(vtest))
+def test_a_slow_analysis_drops_frames_and_the_video_stays_live(footage: Path) -> None:
+    video = cv2.VideoCapture(str(footage))
     frames = [video.read()[1] for _ in range(60)]
     video.release()
     camera = FootageCamera(frames)

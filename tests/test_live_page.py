@@ -46,8 +46,8 @@ def camera(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CameraStub:
 
 
 @pytest.fixture
-def frames(vtest: Path) -> list[np.ndarray]:
-    video = cv2.VideoCapture(str(vtest))
+def frames(footage: Path) -> list[np.ndarray]:
+    video = cv2.VideoCapture(str(footage))
     out = [video.read()[1] for _ in range(120)]
     video.release()
     return out

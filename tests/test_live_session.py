@@ -22,9 +22,9 @@ FPS = 10
 
 
 @pytest.fixture(scope="module")
-def frames(vtest: Path) -> list[np.ndarray]:
-    """The first 15 s of vtest: people cross the middle line in both directions."""
-    video = cv2.VideoCapture(str(vtest))
+def frames(footage: Path) -> list[np.ndarray]:
+    """The first 15 s of footage: people cross the middle line in both directions."""
+    video = cv2.VideoCapture(str(footage))
     out = []
     for _ in range(150):
         ok, frame = video.read()

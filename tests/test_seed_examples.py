@@ -60,8 +60,8 @@ def assert_seed_results(results, frame: np.ndarray) -> None:
 
 
 @pytest.fixture(scope="module")
-def vtest_frames(vtest) -> list[np.ndarray]:
-    return read_frames(vtest, 300)
+def vtest_frames(footage) -> list[np.ndarray]:
+    return read_frames(footage, 300)
 
 
 @pytest.mark.parametrize("name, kwargs, region", SEED_SETS, ids=[s[0] + "-" + str(i)

@@ -35,18 +35,18 @@ def frames(video, count: int) -> list[np.ndarray]:
     return out
 
 
-def test_a_weights_file_loads_and_runs_on_real_footage(yolo_weights, vtest):
+def test_a_weights_file_loads_and_runs_on_real_footage(yolo_weights, footage):
     heatmap = Heatmap(model=str(yolo_weights), region=[(0, 200), (480, 200)], verbose=False)
-    for frame in frames(vtest, 3):
+    for frame in frames(footage, 3):
         results = heatmap(frame)
     assert results.plot_im.shape == (360, 480, 3)
     assert heatmap.names[0] == "person" and len(heatmap.names) == 80
 
 
-def test_tracks_come_through_the_ultralytics_tracker(eager_yolo_weights, vtest):
+def test_tracks_come_through_the_ultralytics_tracker(eager_yolo_weights, footage):
     heatmap = Heatmap(model=str(eager_yolo_weights), max_det=8, classes=["person", "car"],
                       verbose=False)
-    for frame in frames(vtest, 5):
+    for frame in frames(footage, 5):
         results = heatmap(frame)
     assert len(results.tracks) == 8
     assert set(results.tracks.class_id.tolist()) <= {0, 2}
@@ -54,9 +54,9 @@ def test_tracks_come_through_the_ultralytics_tracker(eager_yolo_weights, vtest):
     assert heatmap.heatmap is not None and heatmap.heatmap.max() > 0
 
 
-def test_two_analyses_from_one_loaded_model_do_not_share_tracks(eager_yolo_weights, vtest):
+def test_two_analyses_from_one_loaded_model_do_not_share_tracks(eager_yolo_weights, footage):
     prototype = load_model(eager_yolo_weights)
-    clip = frames(vtest, 6)
+    clip = frames(footage, 6)
     alone = Heatmap(model=prototype, max_det=8, verbose=False)
     expected = [alone(f).tracks.track_id.tolist() for f in clip]
     first = Heatmap(model=prototype, max_det=8, verbose=False)
@@ -74,8 +74,8 @@ def test_two_analyses_from_one_loaded_model_do_not_share_tracks(eager_yolo_weigh
     assert prototype.predictor is None  # the shared model never ran
 
 
-def test_the_default_tracker_honours_conf(eager_yolo_weights, vtest):
-    clip = frames(vtest, 5)
+def test_the_default_tracker_honours_conf(eager_yolo_weights, footage):
+    clip = frames(footage, 5)
 
     def tracks_with(conf: float) -> list[int]:
         detector = YoloDetector(eager_yolo_weights, conf=conf, imgsz=320, max_det=8)
@@ -100,10 +100,10 @@ def test_trackers_lists_every_tracker_ultralytics_ships():
 
 
 @pytest.mark.parametrize("tracker", TRACKERS)
-def test_every_listed_tracker_tracks_real_footage_offline(tracker, eager_yolo_weights, vtest):
+def test_every_listed_tracker_tracks_real_footage_offline(tracker, eager_yolo_weights, footage):
     heatmap = Heatmap(model=str(eager_yolo_weights), tracker=tracker, imgsz=320, max_det=8,
                       verbose=False)
-    seen = [len(heatmap(frame).tracks) for frame in frames(vtest, 5)]
+    seen = [len(heatmap(frame).tracks) for frame in frames(footage, 5)]
     assert seen[-1] > 0 and heatmap.tracks_seen > 0
 
 
@@ -116,7 +116,7 @@ def test_a_model_is_named_by_the_caller_or_by_its_weights(eager_yolo_weights):
 
 
 def test_using_ultralytics_turns_its_auto_install_off_without_touching_the_environment(
-        yolo_weights, vtest):
+        yolo_weights, footage):
     # Ultralytics and torch set variables of their own when imported and on a first
     # prediction: a bare model runs first, so only our own code is measured.
     code = ("import os, sys, numpy, cv2, ultralytics; "
@@ -130,7 +130,7 @@ def test_using_ultralytics_turns_its_auto_install_off_without_touching_the_envir
             "print(checks.AUTOINSTALL, changed)")
     environment = {k: v for k, v in os.environ.items()
                    if k not in ("OPENCV_FFMPEG_LOGLEVEL", "YOLO_AUTOINSTALL")}
-    done = subprocess.run([sys.executable, "-c", code, str(vtest), str(yolo_weights)],
+    done = subprocess.run([sys.executable, "-c", code, str(footage), str(yolo_weights)],
                           capture_output=True, text=True, env=environment)
     assert (done.returncode, done.stdout.strip()) == (0, "False []"), done.stderr
 
@@ -171,11 +171,11 @@ def test_unknown_classes_and_trackers_are_clear_errors(yolo_weights):
 
 
 @pytest.mark.parametrize("engine, suffix", [("onnx", ".onnx"), ("openvino", "_openvino_model")])
-def test_faster_engines_export_once_and_track(engine, suffix, eager_yolo_weights, vtest,
+def test_faster_engines_export_once_and_track(engine, suffix, eager_yolo_weights, footage,
                                               tmp_path):
     first = Heatmap(model=str(eager_yolo_weights), engine=engine, imgsz=320, max_det=8,
                     verbose=False, cache_dir=tmp_path)
-    for frame in frames(vtest, 3):
+    for frame in frames(footage, 3):
         results = first(frame)
     assert len(results.tracks) == 8
     exports = list((tmp_path / "exports").iterdir())

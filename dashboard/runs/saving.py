@@ -18,8 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.analysis.settings import AnalysisSettings
 from heatmap_core import Region
-from run_store import IncompleteRun, RunKind, RunRecord, RunStore
-from run_store.store import MAX_NAME_LENGTH
+from run_store import MAX_NAME_LENGTH, IncompleteRun, RunKind, RunRecord, RunStore
 
 __all__ = ["SaveOutcome", "Saver", "run_name", "save_as_run", "saver_for"]
 
