@@ -51,7 +51,7 @@ def test_it_offers_every_file_for_download(run_folder: Path) -> None:
     at = show(run_folder)
     assert [b.proto.label for b in at.get("download_button")] == [
         "Video .mp4", "Heatmap .png", "Raw heat .npy", "Events .csv", "Series .csv",
-        "Summary .json"]
+        "Summary .json", "Report .html"]
     assert not any(b.proto.disabled for b in at.get("download_button"))
 
 

@@ -86,7 +86,7 @@ def test_every_file_can_be_downloaded_from_the_store(store: RunStore,
     buttons = open_link(run.id).get("download_button")
     assert [b.proto.label for b in buttons] == [
         "Video .mp4", "Heatmap .png", "Raw heat .npy", "Events .csv", "Series .csv",
-        "Summary .json"]
+        "Summary .json", "Report .html"]
     assert not any(b.proto.disabled for b in buttons)
 
 

@@ -194,7 +194,7 @@ def test_the_sample_runs_to_a_result_whose_cards_match_its_summary(
     assert summary["in_count"] + summary["out_count"] > 0 and not summary["partial"]
     assert [b.label for b in app.get("download_button")] == [
         "Video .mp4", "Heatmap .png", "Raw heat .npy", "Events .csv", "Series .csv",
-        "Summary .json"]
+        "Summary .json", "Report .html"]
     assert [t.label for t in app.tabs] == ["Cumulative", "Per interval", "Per class"]
     assert not app.warning  # not partial
 

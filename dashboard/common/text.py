@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SETTINGS_PLACE", "clock_text", "plain", "stop_reason_text"]
+__all__ = ["CARD_HELP", "SETTINGS_PLACE", "clock_text", "plain", "stop_reason_text"]
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^])")
 
@@ -15,6 +15,13 @@ def plain(text: str) -> str:
     ':red[x]' or '[x](y)' are not directives or links."""
     return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
 
+
+CARD_HELP = {  # the one wording of each count, wherever it is shown
+    "In": "Line: crossings in the IN direction (the arrow). Zone: objects that entered it.",
+    "Out": "Line: crossings against the IN direction. Zone: objects that left it.",
+    "Inside now": "Objects inside the zone at the newest analysed frame (0 for a line).",
+    "Tracks": "Distinct objects tracked since the start.",
+}
 
 # Where the settings are, said so that it also helps on a phone, where the sidebar is
 # folded away behind the arrow at the top left.

@@ -8,16 +8,11 @@ from collections.abc import Sequence
 import streamlit as st
 
 from dashboard.common.links import run_link
+from dashboard.common.text import CARD_HELP
 
-__all__ = ["CARD_HELP", "bring_into_view", "copy_link", "count_cards", "current_run_link"]
+__all__ = ["bring_into_view", "copy_link", "count_cards", "current_run_link"]
 
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-CARD_HELP = {  # the one wording of each count, wherever it is shown
-    "In": "Crossings in the IN direction (the arrow of the region).",
-    "Out": "Crossings against the IN direction.",
-    "Inside now": "Objects inside the zone at the newest analysed frame (0 for a line).",
-    "Tracks": "Distinct objects tracked since the start.",
-}
 
 
 def count_cards(in_count: int, out_count: int, inside: int, tracks: int,

@@ -48,7 +48,7 @@ def show_run(store: RunStore, run_id: str | None) -> None:
     with st.expander("Share this dashboard", icon=":material/link:", expanded=True):
         st.caption("Anyone with this link sees this run's dashboard; nobody can guess it.")
         copy_link(current_run_link(record.id))
-    show_result(result, key=f"run_{record.id}")
+    show_result(result, key=f"run_{record.id}", title=record.name)
     with st.expander("Settings of this run", icon=":material/tune:"):
         st.json(record.settings)
     _to_the_list()

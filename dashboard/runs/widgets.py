@@ -15,16 +15,18 @@ from dashboard.common.links import RUN_PAGE, RUN_PARAM
 from dashboard.common.text import plain, stop_reason_text
 from dashboard.common.widgets import copy_link, count_cards, current_run_link
 from dashboard.runs import charts
+from dashboard.runs.report import html_report
 from dashboard.runs.result import DOWNLOADS, ResultMissing, RunResult, zone_dwells
+from dashboard.sessions.storage import safe_filename
 from heatmap_core import OUTPUT_FILES
 from run_store import RunRecord
 
 __all__ = ["saved_run_notice", "show_result", "summary_cards"]
 
 
-def show_result(source: Path | RunResult, key: str) -> None:
+def show_result(source: Path | RunResult, key: str, title: str | None = None) -> None:
     """Draw the result in a folder (or one already loaded, such as a saved run's);
-    widget keys start with `key`."""
+    widget keys start with `key`; `title` names it in the report (default: its video)."""
     try:
         result = source if isinstance(source, RunResult) else RunResult.load(source)
     except ResultMissing:
@@ -66,7 +68,7 @@ def show_result(source: Path | RunResult, key: str) -> None:
         st.dataframe(result.events, hide_index=True, height=min(400, 38 + 35 * len(
             result.events)), column_config={"time_s": st.column_config.NumberColumn(
                 "time (s)", format="%.1f")})
-    _downloads(result, key)
+    _downloads(result, key, title or str(summary["source"]))
 
 
 def summary_cards(summary: Mapping[str, Any], per_row: int = 4) -> None:
@@ -123,9 +125,9 @@ def _charts(result: RunResult, key: str) -> None:
         st.plotly_chart(charts.class_figure(result.events), key=f"{key}_class")
 
 
-def _downloads(result: RunResult, key: str) -> None:
+def _downloads(result: RunResult, key: str, title: str) -> None:
     st.markdown("**Downloads**")
-    columns = st.columns(len(DOWNLOADS))
+    columns = st.columns(len(DOWNLOADS) + 1)
     for column, download in zip(columns, DOWNLOADS, strict=True):
         path = result.path(download.file_key)
         present = path is not None and path.is_file()
@@ -135,3 +137,14 @@ def _downloads(result: RunResult, key: str) -> None:
             mime=download.mime, help=download.about,
             key=f"{key}_download_{download.file_key}", on_click="ignore",
             icon=":material/download:", width="stretch", disabled=not present)
+    columns[-1].download_button(
+        "Report .html", data=partial(_report_bytes, result, title),
+        file_name=f"{safe_filename(title, 'run')}-report.html", mime="text/html",
+        help="This dashboard as one file to mail to someone: the numbers, the heatmap and "
+             "interactive charts, readable offline in any browser.",
+        key=f"{key}_download_report", on_click="ignore", icon=":material/download:",
+        width="stretch")
+
+
+def _report_bytes(result: RunResult, title: str) -> bytes:
+    return html_report(result, title).encode()
