@@ -15,7 +15,8 @@ from run_store.record import RunKind, RunRecord, RunStatus
 from run_store.store import MAX_NAME_LENGTH, RunStore
 
 __all__ = [
-    "EVENT_COLUMNS", "MAX_NAME_LENGTH", "SAVED_FILES", "SERIES_COLUMNS", "IncompleteRun", "InvalidRunId",
+    "EVENT_COLUMNS", "MAX_NAME_LENGTH", "SAVED_FILES", "SERIES_COLUMNS", "IncompleteRun",
+    "InvalidRunId",
     "RunKind", "RunNotFound", "RunRecord", "RunStatus", "RunStore", "check_run_id",
     "is_run_id", "new_run_id",
 ]

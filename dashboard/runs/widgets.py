@@ -128,7 +128,7 @@ def _charts(result: RunResult, key: str) -> None:
 def _downloads(result: RunResult, key: str, title: str) -> None:
     st.markdown("**Downloads**")
     columns = st.columns(len(DOWNLOADS) + 1)
-    for column, download in zip(columns, DOWNLOADS, strict=True):
+    for column, download in zip(columns[:-1], DOWNLOADS, strict=True):
         path = result.path(download.file_key)
         present = path is not None and path.is_file()
         column.download_button(
