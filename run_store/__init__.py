@@ -20,16 +20,42 @@ from run_store.camera_records import (
     check_camera_id,
 )
 from run_store.camera_store import CameraStore
-from run_store.errors import CameraNotFound, IncompleteRun, InvalidCameraId, InvalidRunId, RunNotFound
+from run_store.errors import (
+    CameraNotFound,
+    IncompleteRun,
+    InvalidCameraId,
+    InvalidRunId,
+    RunNotFound,
+)
 from run_store.folder import EVENT_COLUMNS, SAVED_FILES, SERIES_COLUMNS
 from run_store.ids import check_run_id, is_run_id, new_run_id
 from run_store.record import RunKind, RunRecord, RunStatus
 from run_store.store import RunStore
 
 __all__ = [
-    "CameraEvent", "CameraNotFound", "CameraRecord", "CameraStore", "DesiredState", "Flush",
-    "Gap", "HeatSnapshot", "IntervalCount", "InvalidCameraId", "Retention", "check_camera_id",
-    "EVENT_COLUMNS", "SAVED_FILES", "SERIES_COLUMNS", "IncompleteRun", "InvalidRunId",
-    "RunKind", "RunNotFound", "RunRecord", "RunStatus", "RunStore", "check_run_id",
-    "is_run_id", "new_run_id",
+    "EVENT_COLUMNS",
+    "SAVED_FILES",
+    "SERIES_COLUMNS",
+    "CameraEvent",
+    "CameraNotFound",
+    "CameraRecord",
+    "CameraStore",
+    "DesiredState",
+    "Flush",
+    "Gap",
+    "HeatSnapshot",
+    "IncompleteRun",
+    "IntervalCount",
+    "InvalidCameraId",
+    "InvalidRunId",
+    "Retention",
+    "RunKind",
+    "RunNotFound",
+    "RunRecord",
+    "RunStatus",
+    "RunStore",
+    "check_camera_id",
+    "check_run_id",
+    "is_run_id",
+    "new_run_id",
 ]

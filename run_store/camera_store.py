@@ -124,10 +124,16 @@ class CameraStore:
             values["settings"] = _json_copy(settings)
         return self._update(camera_id, values)
 
-    def set_desired(self, camera_id: str, desired: DesiredState) -> CameraRecord:
+    def set_desired(self, camera_id: str, desired: DesiredState, *,
+                    new_session: bool = False) -> CameraRecord:
+        """Whether the camera should run. `new_session` (a user's Start) also clears
+        `counted_until`, so the time it was stopped is not taken for a gap."""
         if desired not in _DESIRED:
             raise ValueError(f"desired state is one of {_DESIRED}, not {desired!r}")
-        return self._update(camera_id, {"desired": desired})
+        values: dict[str, Any] = {"desired": desired}
+        if new_session:
+            values["counted_until"] = None
+        return self._update(camera_id, values)
 
     def remove(self, camera_id: str) -> None:
         """Delete the camera and everything it counted; CameraNotFound if gone."""
@@ -148,8 +154,8 @@ class CameraStore:
         """Store one flush of the camera's worker in one transaction. CameraNotFound
         (and nothing stored) when the camera was removed meanwhile."""
         check_camera_id(camera_id)
-        heat_rows = [dict(camera_id=camera_id, start=h.start, end=h.end, heat=_encode_heat(h.heat))
-                     for h in flush.heat]
+        heat_rows = [{"camera_id": camera_id, "start": h.start, "end": h.end,
+                      "heat": _encode_heat(h.heat)} for h in flush.heat]
         with self._transaction() as session:
             values: dict[str, Any] = {"desired": CameraRow.desired}
             if flush.counted_until is not None:
@@ -193,8 +199,10 @@ class CameraStore:
 
     # -- bounds --------------------------------------------------------------------
 
-    def prune(self, retention: Retention = Retention(), now: datetime | None = None) -> int:
-        """Delete data older than `retention` allows (all cameras); returns rows removed."""
+    def prune(self, retention: Retention | None = None, now: datetime | None = None) -> int:
+        """Delete data older than `retention` (default `Retention()`) allows, for all
+        cameras; returns how many rows were removed."""
+        retention = retention or Retention()
         now = now or self._clock()
         removed = 0
         with self._transaction() as session:
