@@ -165,7 +165,7 @@ class CameraWorker:
                     self._set("failed", error.message)
                     self._flush_gap(gap)
                     return
-                gap = (gap[0] if gap else self._clock(), error.message)
+                gap = gap or (self._clock(), error.message)  # keeps why it went down
                 self._set("reconnecting", error.message, since=gap[0])
                 self._stopping.wait(reconnector.failed())
                 continue

@@ -220,10 +220,12 @@ class Cameras:
         import ray
 
         connect(self.settings)
-        options: dict[str, Any] = dict(
-            name=_actor_name(camera_id), namespace=self.settings.namespace,
-            lifetime="detached", max_restarts=-1, max_task_retries=-1, max_concurrency=4,
-            num_cpus=self.settings.camera_cpus, get_if_exists=True)
+        options: dict[str, Any] = {
+            "name": _actor_name(camera_id), "namespace": self.settings.namespace,
+            "lifetime": "detached", "max_restarts": -1, "max_task_retries": -1,
+            "max_concurrency": 4, "num_cpus": self.settings.camera_cpus, "get_if_exists": True}
+        if self.settings.spread:
+            options["scheduling_strategy"] = "SPREAD"
         if self.settings.camera_gpus:
             options["num_gpus"] = self.settings.camera_gpus
         ray.remote(CameraWorker).options(**options).remote(camera_id, self.settings)

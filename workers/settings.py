@@ -31,6 +31,7 @@ class WorkerSettings:
         namespace: the Ray namespace of the camera actors.
         local_num_cpus: CPUs of the local Ray (None: all).
         camera_cpus, camera_gpus: what each camera's actor asks Ray for (fractions ok).
+        spread: place camera actors on the least loaded nodes (Ray's SPREAD strategy).
         interval_s: length of a counting interval; workers flush once per interval.
         heat_every_s: period of stored heat snapshots.
         heat_grid: longest side of a stored heat snapshot, in cells.
@@ -47,6 +48,7 @@ class WorkerSettings:
     local_num_cpus: int | None = None
     camera_cpus: float = 0.5
     camera_gpus: float = 0.0
+    spread: bool = True
     interval_s: float = 60.0
     heat_every_s: float = 900.0
     heat_grid: int = 96
