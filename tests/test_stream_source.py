@@ -1,0 +1,146 @@
+"""Reading camera streams: frames identical to the file's, and every fault a one-line
+message with no password in it (refused, wrong path, wrong credentials, a web page,
+a stall, an end)."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from heatmap_core import Mover, Scene
+from tests.rtsp_camera import RtspCamera, free_port, require_gstreamer, web_page_server
+from workers import StreamError, open_stream, redact_url
+from workers.stream_source import check_source
+
+PASSWORD = "s3cr3t-pw"
+USER = f"viewer:{PASSWORD}"
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("rtsp://admin:s3cr3t-pw@cam.local:554/h264", "rtsp://***@cam.local:554/h264"),
+    ("rtsp://admin@cam.local/h264", "rtsp://***@cam.local/h264"),
+    ("http://cam/video.mjpg?user=admin&pwd=s3cr3t-pw&ch=2",
+     "http://cam/video.mjpg?user=***&pwd=***&ch=2"),
+    ("https://cdn.example/live.m3u8?token=s3cr3t-pw", "https://cdn.example/live.m3u8?token=***"),
+    ("rtsp://u:s3cr3t-pw@[::1]:8554/cam", "rtsp://***@[::1]:8554/cam"),
+    ("rtsp://127.0.0.1:8554/cam", "rtsp://127.0.0.1:8554/cam"),
+    ("0", "local camera 0"),
+    ("rtsp://u:s3cr3t-pw@host:notaport/x", "(an address that cannot be read)"),
+    ("s3cr3t-pw", "(an address that cannot be read)"),
+])
+def test_redact_url_hides_credentials(url: str, shown: str) -> None:
+    assert redact_url(url) == shown
+    assert PASSWORD not in redact_url(url)
+
+
+@pytest.mark.parametrize("url", ["", "file:///etc/passwd", "/dev/video0", "ftp://x/y",
+                                 "rtsp://", "rtsp://u:s3cr3t-pw@host:99999999/x", "-1"])
+def test_addresses_that_are_no_camera_are_refused(url: str) -> None:
+    with pytest.raises(StreamError) as caught:
+        check_source(url)
+    assert caught.value.kind == "invalid" and PASSWORD not in caught.value.message
+
+
+def assert_one_clean_line(error: StreamError) -> None:
+    assert "\n" not in error.message and PASSWORD not in error.message
+    assert PASSWORD not in str(error) and "Traceback" not in error.message
+
+
+def test_a_closed_port_is_refused() -> None:
+    with pytest.raises(StreamError) as caught:
+        open_stream(f"rtsp://viewer:{PASSWORD}@127.0.0.1:{free_port()}/cam", timeout_s=3)
+    assert caught.value.kind == "refused" and not caught.value.permanent
+    assert "refused the connection" in caught.value.message
+    assert_one_clean_line(caught.value)
+
+
+def test_a_web_page_is_not_video() -> None:
+    with web_page_server() as url:
+        with pytest.raises(StreamError) as caught:
+            open_stream(url.replace("http://", f"http://viewer:{PASSWORD}@"), timeout_s=3)
+    assert caught.value.kind == "not_video" and caught.value.permanent
+    assert "does not serve video" in caught.value.message
+    assert_one_clean_line(caught.value)
+
+
+# --- A real RTSP camera -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    scene = Scene(160, 120, 10.0, 20, movers=(Mover(((80, -30), (80, 150)), frames_per_leg=20),))
+    return scene.write(tmp_path_factory.mktemp("clip") / "clip.mp4")
+
+
+@pytest.fixture
+def camera(clip: Path) -> Iterator[RtspCamera]:
+    require_gstreamer()
+    server = RtspCamera(clip, USER).start()
+    yield server
+    server.kill()
+
+
+def file_frames(path: Path) -> list[np.ndarray]:
+    with av.open(str(path)) as container:
+        return [f.to_ndarray(format="bgr24") for f in container.decode(video=0)]
+
+
+@pytest.mark.slow
+def test_rtsp_frames_are_the_files_frames_looping(camera: RtspCamera, clip: Path) -> None:
+    expected = file_frames(clip)
+    source = open_stream(camera.url(), timeout_s=5)
+    try:
+        frames = [f for f, _ in zip(source.frames(), range(len(expected) + 5))]
+    finally:
+        source.close()
+    for i, frame in enumerate(frames):
+        np.testing.assert_array_equal(frame, expected[i % len(expected)], err_msg=f"frame {i}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path, credentials, kind, words", [
+    ("/nowhere", USER, "not_found", "no stream at this path (404)"),
+    ("/cam", "viewer:wrong-pw", "unauthorized", "refused the user name or password"),
+    ("/cam", "", "unauthorized", "refused the user name or password"),
+])
+def test_wrong_paths_and_credentials_say_so(camera: RtspCamera, path: str, credentials: str,
+                                            kind: str, words: str) -> None:
+    with pytest.raises(StreamError) as caught:
+        open_stream(camera.url(path, credentials), timeout_s=5)
+    assert caught.value.kind == kind and caught.value.permanent
+    assert words in caught.value.message
+    assert_one_clean_line(caught.value)
+
+
+@pytest.mark.slow
+def test_a_hung_camera_is_a_stall_and_a_killed_one_an_end(camera: RtspCamera) -> None:
+    source = open_stream(camera.url(), timeout_s=2, stall_timeout_s=2)
+    frames = source.frames()
+    next(frames)
+    assert camera._process is not None
+    os.kill(camera._process.pid, signal.SIGSTOP)
+    try:
+        with pytest.raises(StreamError) as caught:
+            for _ in frames:
+                pass
+    finally:
+        os.kill(camera._process.pid, signal.SIGCONT)
+        source.close()
+    assert caught.value.kind == "stalled", caught.value.message
+    assert_one_clean_line(caught.value)
+
+    source = open_stream(camera.url(), timeout_s=3, stall_timeout_s=3)
+    frames = source.frames()
+    next(frames)
+    camera.kill()
+    with pytest.raises(StreamError) as caught:
+        for _ in frames:
+            pass
+    source.close()
+    assert caught.value.kind in ("ended", "stalled", "broken"), caught.value.message
+    assert_one_clean_line(caught.value)
