@@ -17,11 +17,11 @@ LOOP_FRAMES = 60
 
 def settings_for_tests(data_dir: Path, **overrides: Any) -> WorkerSettings:
     """Short intervals, timeouts and backoff, a quarter CPU per camera."""
-    values: dict[str, Any] = dict(
-        data_dir=str(data_dir), local_num_cpus=2, camera_cpus=0.25, interval_s=1.0,
-        heat_every_s=2.0, open_timeout_s=3.0, stall_timeout_s=3.0,
-        backoff=Backoff(first_s=0.5, factor=2.0, max_s=2.0), live_view_every_s=0.5,
-        namespace="heatmap-tests")
+    values: dict[str, Any] = {
+        "data_dir": str(data_dir), "local_num_cpus": 2, "camera_cpus": 0.25, "interval_s": 1.0,
+        "heat_every_s": 2.0, "open_timeout_s": 3.0, "stall_timeout_s": 3.0,
+        "backoff": Backoff(first_s=0.5, factor=2.0, max_s=2.0), "live_view_every_s": 0.5,
+        "namespace": "heatmap-tests"}
     values.update(overrides)
     return WorkerSettings(**values)
 

@@ -9,11 +9,11 @@ from workers import Backoff, Reconnector
 
 def test_delays_double_and_cap() -> None:
     backoff = Backoff(first_s=1.0, factor=2.0, max_s=30.0)
-    assert [backoff.delay(n) for n in range(0, 8)] == [0, 1, 2, 4, 8, 16, 30, 30]
+    assert [backoff.delay(n) for n in range(8)] == [0, 1, 2, 4, 8, 16, 30, 30]
     assert backoff.delay(10_000) == 30
 
 
-@pytest.mark.parametrize("args", [dict(first_s=0), dict(first_s=5, max_s=1), dict(factor=0.5)])
+@pytest.mark.parametrize("args", [{"first_s": 0}, {"first_s": 5, "max_s": 1}, {"factor": 0.5}])
 def test_bad_backoffs_are_refused(args: dict[str, float]) -> None:
     with pytest.raises(ValueError):
         Backoff(**args)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from workers import StreamError, open_stream, redact_url
 from workers.stream_source import check_source
 
 PASSWORD = "s3cr3t-pw"
+REPO = Path(__file__).resolve().parent.parent
 USER = f"viewer:{PASSWORD}"
 
 
@@ -61,9 +64,8 @@ def test_a_closed_port_is_refused() -> None:
 
 
 def test_a_web_page_is_not_video() -> None:
-    with web_page_server() as url:
-        with pytest.raises(StreamError) as caught:
-            open_stream(url.replace("http://", f"http://viewer:{PASSWORD}@"), timeout_s=3)
+    with web_page_server() as url, pytest.raises(StreamError) as caught:
+        open_stream(url.replace("http://", f"http://viewer:{PASSWORD}@"), timeout_s=3)
     assert caught.value.kind == "not_video" and caught.value.permanent
     assert "does not serve video" in caught.value.message
     assert_one_clean_line(caught.value)
@@ -144,3 +146,20 @@ def test_a_hung_camera_is_a_stall_and_a_killed_one_an_end(camera: RtspCamera) ->
     source.close()
     assert caught.value.kind in ("ended", "stalled", "broken"), caught.value.message
     assert_one_clean_line(caught.value)
+
+
+def test_nothing_a_failing_open_prints_holds_the_password() -> None:
+    """FFmpeg and PyAV write to the process's stderr (which a worker's log keeps)."""
+    with web_page_server() as page:
+        urls = [page.replace("http://", f"http://viewer:{PASSWORD}@"),
+                f"rtsp://viewer:{PASSWORD}@127.0.0.1:{free_port()}/cam"]
+        script = ("import sys\nfrom workers import StreamError, open_stream\n"
+                  "for url in sys.argv[1:]:\n"
+                  "    try:\n        open_stream(url, timeout_s=3)\n"
+                  "    except StreamError as error:\n        print(error.kind, error)\n")
+        done = subprocess.run([sys.executable, "-c", script, *urls], capture_output=True,
+                              text=True, timeout=60, check=False,
+                              env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert [line.split()[0] for line in done.stdout.splitlines()] == ["not_video", "refused"]
+    assert PASSWORD not in done.stdout + done.stderr

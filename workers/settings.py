@@ -54,8 +54,8 @@ class WorkerSettings:
     heat_grid: int = 96
     open_timeout_s: float = 10.0
     stall_timeout_s: float = 10.0
-    backoff: Backoff = Backoff()
-    retention: Retention = Retention()
+    backoff: Backoff = field(default_factory=Backoff)
+    retention: Retention = field(default_factory=Retention)
     live_view_every_s: float = 1.0
 
     def __post_init__(self) -> None:

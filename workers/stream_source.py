@@ -13,6 +13,7 @@ Invariants:
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -125,10 +126,8 @@ class StreamSource:
     def close(self) -> None:
         for thing in (self._container, self._capture):
             if thing is not None:
-                try:
+                with contextlib.suppress(Exception):  # closing a broken stream may fail too
                     thing.close() if hasattr(thing, "close") else thing.release()
-                except Exception:  # noqa: BLE001 - closing a broken stream may fail too
-                    pass
 
     def _camera_frames(self) -> Iterator[npt.NDArray[np.uint8]]:
         while True:
