@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from tests.rtsp_camera import (
     wait_for,
     web_page_server,
 )
-from workers import CameraConfig, Cameras, CameraState
+from workers import CameraConfig, Cameras, CameraState, connect
 from workers.camera_actor import RESTART_GAP_REASON
 
 pytestmark = pytest.mark.slow
@@ -44,6 +45,13 @@ def cameras(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cameras]:
     if ray.is_initialized():
         ray.shutdown()
     cameras = Cameras(settings_for_tests(tmp_path_factory.mktemp("data")))
+    # The embedded Ray starts from a thread that is not the main one (as in a Streamlit
+    # script thread); a second call is a no-op.
+    errors: list[BaseException] = []
+    thread = threading.Thread(target=lambda: _connect_twice(cameras, errors))
+    thread.start()
+    thread.join(120)
+    assert not errors and ray.is_initialized()
     yield cameras
     for record in cameras.store.list():
         cameras.remove(record.id)
@@ -165,6 +173,14 @@ def test_stream_faults_are_clear_states_without_passwords(cameras: Cameras, vide
         assert all(PASSWORD not in repr(s) for s in cameras.states())
         for camera_id in ids.values():
             cameras.remove(camera_id)
+
+
+def _connect_twice(cameras: Cameras, errors: list[BaseException]) -> None:
+    try:
+        connect(cameras.settings)
+        connect(cameras.settings)
+    except BaseException as error:  # noqa: BLE001 - reported to the main thread
+        errors.append(error)
 
 
 def _new_pid(worker: object, old: int) -> bool:
