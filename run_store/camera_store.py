@@ -199,11 +199,14 @@ class CameraStore:
 
     # -- bounds --------------------------------------------------------------------
 
-    def prune(self, retention: Retention | None = None, now: datetime | None = None) -> int:
-        """Delete data older than `retention` (default `Retention()`) allows, for all
-        cameras; returns how many rows were removed."""
+    def prune(self, retention: Retention | None = None, now: datetime | None = None,
+              camera_id: str | None = None) -> int:
+        """Delete data older than `retention` (default `Retention()`) allows, of one
+        camera or of all; returns how many rows were removed."""
         retention = retention or Retention()
         now = now or self._clock()
+        if camera_id is not None:
+            check_camera_id(camera_id)
         removed = 0
         with self._transaction() as session:
             for column, days in ((IntervalRow.start, retention.interval_days),
@@ -211,9 +214,11 @@ class CameraStore:
                                  (HeatSnapshotRow.start, retention.heat_days),
                                  (GapRow.start, retention.gap_days)):
                 table = column.class_
+                statement = delete(table).where(column < now - timedelta(days=days))
+                if camera_id is not None:
+                    statement = statement.where(table.camera_id == camera_id)
                 result = cast(CursorResult[Any], session.execute(
-                    delete(table).where(column < now - timedelta(days=days))
-                    .execution_options(synchronize_session=False)))
+                    statement.execution_options(synchronize_session=False)))
                 removed += result.rowcount
         return removed
 

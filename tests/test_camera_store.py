@@ -233,3 +233,12 @@ def test_a_week_of_a_busy_camera_stays_within_the_stated_size(tmp_path: Path) ->
     assert two_weeks <= week * 1.05
     assert store.intervals(camera.id, until=T0 + timedelta(days=11)) == []
     store.close()
+
+
+def test_prune_can_keep_to_one_camera(store: CameraStore) -> None:
+    old = T0 - timedelta(days=400)
+    cameras = [store.add(name, URL, {}) for name in ("A", "B")]
+    for camera in cameras:
+        store.record(camera.id, Flush(intervals=(IntervalCount(old, 60, "d", "*", 1, 0),)))
+    assert store.prune(Retention(), now=T0, camera_id=cameras[0].id) == 1
+    assert [len(store.intervals(c.id)) for c in cameras] == [0, 1]

@@ -8,10 +8,12 @@ import os
 import signal
 import threading
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
+from run_store import Flush, IntervalCount
 from tests.camera_tier import LINE, LOOP_FRAMES, crossing_scene, file_events, settings_for_tests
 from tests.rtsp_camera import (
     RtspCamera,
@@ -27,6 +29,7 @@ from workers.camera_actor import RESTART_GAP_REASON
 
 pytestmark = pytest.mark.slow
 PASSWORD = "s3cr3t-pw"
+LONG_AGO = datetime.now(timezone.utc) - timedelta(days=400)
 USER = f"viewer:{PASSWORD}"
 
 
@@ -72,6 +75,8 @@ def test_a_camera_counts_what_the_file_counts(cameras: Cameras, video: Path) -> 
         config = CameraConfig(name="Street", url=server.url(), regions=LINE)
         camera_id = cameras.add_camera(config)
         assert cameras.state(camera_id).status == "stopped"
+        cameras.store.record(camera_id, Flush(intervals=(
+            IntervalCount(LONG_AGO, 60.0, "middle", "*", 5, 5),)))  # past any retention
         cameras.start(camera_id)
         running = wait_for(lambda: running_with(cameras, camera_id, LOOP_FRAMES + 15), 60,
                            "the camera to analyse more than one loop")
@@ -92,6 +97,8 @@ def test_a_camera_counts_what_the_file_counts(cameras: Cameras, video: Path) -> 
     assert sum(i.out_count for i in totals) == sum(e[2] == "OUT" for e in stored)
     assert cameras.store.gaps(camera_id) == []
     assert cameras.store.heat(camera_id), "heat snapshots are written as it goes"
+    assert all(i.start > LONG_AGO for i in cameras.store.intervals(camera_id)), \
+        "the worker pruned data past retention"
     # A snapshot of a stopped camera opens the stream briefly.
     with rtsp_camera(video, USER) as server:
         cameras.update_camera(camera_id, CameraConfig(name="Street", url=server.url(),

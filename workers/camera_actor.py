@@ -17,6 +17,8 @@ Invariants:
 - A worker analyses only when the store says the camera should run; it reads its
   config from the store on every (re)start, so a restarted actor needs no arguments
   beyond the camera id and settings.
+- Storage stays bounded without the web server: each worker prunes its own camera's
+  data past `settings.retention` when it starts and hourly.
 - Nothing here logs or reports a URL other than `redact_url(url)`.
 """
 
@@ -47,6 +49,7 @@ from workers.stream_source import StreamError, open_stream, redact_url
 __all__ = ["RESTART_GAP_REASON", "CameraWorker"]
 
 _log = logging.getLogger("workers.camera")
+PRUNE_EVERY_S = 3600.0
 RESTART_GAP_REASON = "the camera's worker was not running (restarted, or the server was down)"
 
 
@@ -153,6 +156,7 @@ class CameraWorker:
         last_view = -np.inf
         frames_seen = 0
         session_marked = False
+        pruned = -np.inf
         while not self._stopping.is_set():
             if gap is not None:
                 self._set("reconnecting", gap[1], since=gap[0])
@@ -194,6 +198,9 @@ class CameraWorker:
                         self._store.record(self.camera_id, Flush(
                             intervals=tuple(closed), events=tuple(tally.take_events()),
                             heat=(snapshot,) if snapshot else (), counted_until=last_at or now))
+                        if moment - pruned >= PRUNE_EVERY_S:
+                            self._store.prune(settings.retention, now, self.camera_id)
+                            pruned = moment
                     last_at = now
                     arrivals.append(moment)
                     view = None

@@ -4,6 +4,11 @@ started once per process.
 Invariants: `connect` is idempotent and thread-safe (a Streamlit script thread may call
 it; the first call wins, later ones return at once); it never reads the environment
 (settings come in); a missing Ray is a `RayUnavailable` with one line saying what to do.
+
+A local Ray is started from a thread of its own that lives as long as the process: Ray
+ties its processes (GCS, raylet) to the death of the *thread* that started them
+(Linux's parent-death signal), so starting it from a Streamlit script thread, which
+ends after every rerun, would kill the cluster a moment later.
 """
 
 from __future__ import annotations
@@ -37,8 +42,31 @@ def connect(settings: WorkerSettings) -> None:
                 ray.init(address=settings.ray_address, namespace=settings.namespace,
                          log_to_driver=False)
             else:
-                ray.init(num_cpus=settings.local_num_cpus, include_dashboard=False,
-                         namespace=settings.namespace, log_to_driver=False)
+                _start_local(settings)
         except ConnectionError as error:
             raise RayUnavailable(f"cannot join the Ray cluster at {settings.ray_address}: "
                                  f"{type(error).__name__}; check RAY_ADDRESS") from None
+
+
+def _start_local(settings: WorkerSettings) -> None:
+    """ray.init on a daemon thread that then waits for ever (see the module docstring)."""
+    import ray
+
+    started = threading.Event()
+    failures: list[BaseException] = []
+
+    def keep() -> None:
+        try:
+            ray.init(num_cpus=settings.local_num_cpus, include_dashboard=False,
+                     namespace=settings.namespace, log_to_driver=False)
+        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
+            failures.append(error)
+        finally:
+            started.set()
+        if not failures:
+            threading.Event().wait()
+
+    threading.Thread(target=keep, name="ray-embedded", daemon=True).start()
+    started.wait()
+    if failures:
+        raise failures[0]
