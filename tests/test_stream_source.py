@@ -4,10 +4,13 @@ a stall, an end)."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -163,3 +166,25 @@ def test_nothing_a_failing_open_prints_holds_the_password() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert [line.split()[0] for line in done.stdout.splitlines()] == ["not_video", "refused"]
     assert PASSWORD not in done.stdout + done.stderr
+
+
+def test_an_http_stream_gives_the_files_frames_then_ends(clip: Path) -> None:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(clip.parent))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        source = open_stream(f"http://127.0.0.1:{server.server_address[1]}/{clip.name}",
+                             timeout_s=5)
+        frames = []
+        with pytest.raises(StreamError) as caught:
+            for frame in source.frames():
+                frames.append(frame)
+        source.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert caught.value.kind == "ended"
+    expected = file_frames(clip)
+    assert len(frames) == len(expected)
+    for got, want in zip(frames, expected):
+        np.testing.assert_array_equal(got, want)
