@@ -6,6 +6,9 @@ no UI toolkit.
     >>> store = RunStore(None, "data")  # SQLite in data/; or a database URL first
     >>> run = store.save_run(output_dir, name="Main entrance", settings={"model": "motion"})
     >>> store.get(run.id).in_count, store.events(run.id), store.heatmap(run.id).shape
+
+Cameras (configured streams, and what their workers count as they go) live in the same
+database: `CameraStore` (intervals, events, heat snapshots, gaps; bounded by `prune`).
 """
 
 from run_store.camera_records import (

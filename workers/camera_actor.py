@@ -19,6 +19,8 @@ Invariants:
   beyond the camera id and settings.
 - Storage stays bounded without the web server: each worker prunes its own camera's
   data past `settings.retention` when it starts and hourly.
+- A database that cannot be written is waited for, like a stream: the analysis starts
+  over once it is back, and what could not be stored becomes a gap.
 - Nothing here logs or reports a URL other than `redact_url(url)`.
 """
 
@@ -36,6 +38,7 @@ from datetime import datetime, timezone
 import cv2
 import numpy as np
 import numpy.typing as npt
+from sqlalchemy.exc import SQLAlchemyError
 
 from run_store import CameraNotFound, CameraStore, Flush, Gap
 from workers.camera_config import CameraConfig, build_heatmap
@@ -117,8 +120,19 @@ class CameraWorker:
                 self._state = self._state.with_status(status, since or self._clock(), reason)
 
     def _run(self) -> None:
+        database = Reconnector(self.settings.backoff)
         try:
-            self._analyse()
+            while True:
+                try:
+                    self._analyse()
+                    return
+                except SQLAlchemyError as error:  # the database, not the camera: wait
+                    reason = f"cannot write to the database ({type(error).__name__}); retrying"
+                    _log.warning("camera %s: %s", self.camera_id, reason)
+                    self._set("reconnecting", reason)
+                    if self._stopping.wait(database.failed()):
+                        self._set("stopped")
+                        return
         except CameraNotFound:
             self._set("stopped", "the camera was removed")
         except Exception as error:  # noqa: BLE001 - a worker reports, it does not crash
