@@ -160,8 +160,11 @@ def test_stream_faults_are_clear_states_without_passwords(cameras: Cameras, vide
                          "does not serve video"),
             "closed port": (f"rtsp://{USER}@127.0.0.1:{free_port()}/cam", "reconnecting",
                             "refused the connection"),
+            "region off the frame": (server.url(), "failed", "is outside the 320x240 frame"),
         }
-        ids = {name: cameras.add_camera(CameraConfig(name=name, url=url))
+        off_frame = {"door": [(0, 500), (320, 500)]}
+        ids = {name: cameras.add_camera(CameraConfig(
+                   name=name, url=url, regions=off_frame if name.startswith("region") else ()))
                for name, (url, _, _) in cases.items()}
         for camera_id in ids.values():
             cameras.start(camera_id)

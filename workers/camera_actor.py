@@ -10,7 +10,8 @@ Invariants:
   interval (fewer seconds, never invented), and the stream is retried with backoff
   while the state says "reconnecting since ... (why)". Only a fault that waiting
   cannot cure (wrong credentials, wrong path, not video, a model that cannot load),
-  before this worker ever got a frame, makes it "failed".
+  before this worker ever got a frame, makes it "failed"; so do regions that do not
+  fit the stream's frames.
 - The time between the last stored data and the next analysed frame, while the camera
   is meant to run, is recorded as a gap with its reason: a drop, and also a restart of
   the worker itself (a new worker finds `counted_until` set and starts with a gap).
@@ -189,6 +190,7 @@ class CameraWorker:
                 continue
             last_at: datetime | None = None
             reason = "the stream ended"
+            unanalysable: str | None = None
             try:
                 for frame in source.frames():
                     if self._stopping.is_set():
@@ -203,7 +205,11 @@ class CameraWorker:
                         arrivals.clear()
                     seconds = (now - last_at).total_seconds() if last_at else 1.0 / 10
                     seconds = min(max(seconds, 0.0), 10.0)
-                    result = heatmap(frame, time_s=moment - started)
+                    try:
+                        result = heatmap(frame, time_s=moment - started)
+                    except ValueError as error:  # regions that do not fit this stream
+                        unanalysable = " ".join(str(error).split())[:200]
+                        break
                     frames_seen += 1
                     inside = {name: counts.inside for name, counts in result.regions.items()}
                     closed = tally.add(now, seconds, result.events, inside)
@@ -232,6 +238,10 @@ class CameraWorker:
                 self._store.record(self.camera_id, Flush(
                     intervals=tuple(tally.close()), events=tuple(tally.take_events()),
                     heat=(snapshot,) if snapshot else (), counted_until=last_at))
+            if unanalysable is not None:
+                self._set("failed", f"cannot analyse this stream: {unanalysable}")
+                self._flush_gap(gap)
+                return
             if self._stopping.is_set():
                 break
             gap = (last_at or (gap[0] if gap else self._clock()), reason)
