@@ -16,7 +16,6 @@ from __future__ import annotations
 import builtins
 import io
 import json
-import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -58,20 +57,18 @@ def _utc_now() -> datetime:
 
 
 class CameraStore:
-    """Cameras in `database_url` (default $DATABASE_URL, else the SQLite file in
-    `data_dir`, the same database as `RunStore`). Thread-safe; any number of
-    processes (the web server, every camera worker) may share one database.
+    """Cameras in `database_url` (None: the SQLite file in `data_dir`, the same
+    database as `RunStore`). Thread-safe; any number of processes (the web server,
+    every camera worker) may share one database.
 
-        >>> store = CameraStore()
+        >>> store = CameraStore(settings.database_url, settings.data_dir)
         >>> camera = store.add("Door", "rtsp://cam/stream", {"model": "motion"})
         >>> store.record(camera.id, Flush(intervals=(...), counted_until=now))
     """
 
-    def __init__(self, database_url: str | None = None, data_dir: str | Path | None = None,
-                 *, clock: Callable[[], datetime] = _utc_now) -> None:
-        from run_store.store import DEFAULT_DATA_DIR
-
-        self.data_dir = Path(data_dir or os.environ.get("HEATMAP_DATA_DIR") or DEFAULT_DATA_DIR)
+    def __init__(self, database_url: str | None, data_dir: str | Path, *,
+                 clock: Callable[[], datetime] = _utc_now) -> None:
+        self.data_dir = Path(data_dir)
         self.url = resolve_url(database_url, self.data_dir)
         self._engine = make_engine(self.url)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
@@ -166,10 +163,10 @@ class CameraStore:
             if result.rowcount == 0:
                 raise CameraNotFound(camera_id)
             for table, rows in (
-                    (IntervalRow, [dict(camera_id=camera_id, **_fields(i)) for i in flush.intervals]),
-                    (CameraEventRow, [dict(camera_id=camera_id, **_fields(e)) for e in flush.events]),
+                    (IntervalRow, [_row(camera_id, i) for i in flush.intervals]),
+                    (CameraEventRow, [_row(camera_id, e) for e in flush.events]),
                     (HeatSnapshotRow, heat_rows),
-                    (GapRow, [dict(camera_id=camera_id, **_fields(g)) for g in flush.gaps])):
+                    (GapRow, [_row(camera_id, g) for g in flush.gaps])):
                 if rows:
                     session.execute(insert(table), rows)
 
@@ -265,8 +262,10 @@ def _camera(row: CameraRow) -> CameraRecord:
                         counted_until=row.counted_until)
 
 
-def _fields(record: Any) -> dict[str, Any]:
-    return {name: getattr(record, name) for name in record.__dataclass_fields__}
+def _row(camera_id: str, record: Any) -> dict[str, Any]:
+    """The INSERT values of a record (a dataclass whose fields are the columns)."""
+    return {"camera_id": camera_id,
+            **{name: getattr(record, name) for name in record.__dataclass_fields__}}
 
 
 def _encode_heat(heat: np.ndarray) -> bytes:

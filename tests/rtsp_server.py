@@ -21,7 +21,7 @@ import gi
 
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtspServer
+from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
 Gst.init(None)
 OUR_SEEKS = set()
@@ -83,8 +83,9 @@ def main():
         auth.add_basic(GstRtspServer.RTSPAuth.make_basic(name, password), token)
         server.set_auth(auth)
         permissions = GstRtspServer.RTSPPermissions()
-        permissions.add_permission_for_role("viewer", GstRtspServer.RTSP_PERM_MEDIA_FACTORY_ACCESS, True)
-        permissions.add_permission_for_role("viewer", GstRtspServer.RTSP_PERM_MEDIA_FACTORY_CONSTRUCT, True)
+        for permission in (GstRtspServer.RTSP_PERM_MEDIA_FACTORY_ACCESS,
+                           GstRtspServer.RTSP_PERM_MEDIA_FACTORY_CONSTRUCT):
+            permissions.add_permission_for_role("viewer", permission, True)
         factory.set_permissions(permissions)
     server.get_mount_points().add_factory(args.path, factory)
     if server.attach(None) == 0:

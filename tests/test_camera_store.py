@@ -146,7 +146,7 @@ def test_removing_a_camera_removes_what_it_counted(store: CameraStore) -> None:
                                    gaps=(Gap(T0, minute(1), "x"),), counted_until=T0))
     store.remove(camera.id)
     assert store.get(camera.id) is None
-    assert (store.intervals(camera.id), store.events(camera.id), store.gaps(camera.id)) == ([], [], [])
+    assert store.intervals(camera.id) == store.events(camera.id) == store.gaps(camera.id) == []
     assert len(store.intervals(kept.id)) == 1 and len(store.events(kept.id)) == 1
 
 

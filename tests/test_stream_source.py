@@ -100,7 +100,7 @@ def test_rtsp_frames_are_the_files_frames_looping(camera: RtspCamera, clip: Path
     expected = file_frames(clip)
     source = open_stream(camera.url(), timeout_s=5)
     try:
-        frames = [f for f, _ in zip(source.frames(), range(len(expected) + 5))]
+        frames = [f for f, _ in zip(source.frames(), range(len(expected) + 5), strict=False)]
     finally:
         source.close()
     for i, frame in enumerate(frames):
@@ -186,5 +186,5 @@ def test_an_http_stream_gives_the_files_frames_then_ends(clip: Path) -> None:
     assert caught.value.kind == "ended"
     expected = file_frames(clip)
     assert len(frames) == len(expected)
-    for got, want in zip(frames, expected):
+    for got, want in zip(frames, expected, strict=True):
         np.testing.assert_array_equal(got, want)

@@ -31,17 +31,29 @@ def test_importing_workers_loads_neither_ray_nor_a_ui_toolkit() -> None:
     assert done.stdout.split() == ["False", "False"]
 
 
-def test_settings_come_from_the_environment_in_one_place() -> None:
-    settings = WorkerSettings.from_env({
-        "DATABASE_URL": "postgresql+psycopg://u:secret@db/heat", "RAY_ADDRESS": "ray://head:10001",
-        "HEATMAP_CAMERA_CPUS": "0.25", "HEATMAP_CAMERA_GPUS": "0.1", "HEATMAP_RAY_CPUS": "4"},
+def test_settings_take_the_environment_they_are_given(tmp_path: Path) -> None:
+    environ = {"RAY_ADDRESS": "ray://head:10001", "HEATMAP_CAMERA_CPUS": "0.25",
+               "HEATMAP_CAMERA_GPUS": "0.1", "HEATMAP_RAY_CPUS": "4"}
+    settings = WorkerSettings.from_environ(
+        environ, data_dir=tmp_path, database_url="postgresql+psycopg://u:secret@db/heat",
         interval_s=30.0)
     assert (settings.ray_address, settings.camera_cpus, settings.camera_gpus,
-            settings.local_num_cpus, settings.interval_s) == ("ray://head:10001", 0.25, 0.1, 4, 30)
+            settings.local_num_cpus, settings.interval_s, settings.data_dir) == (
+        "ray://head:10001", 0.25, 0.1, 4, 30, str(tmp_path))
     assert "secret" not in repr(settings)
-    assert WorkerSettings.from_env({}).ray_address is None
-    with pytest.raises(ValueError, match="HEATMAP_CAMERA_CPUS"):
-        WorkerSettings.from_env({"HEATMAP_CAMERA_CPUS": "half"})
+    plain = WorkerSettings.from_environ({}, data_dir=tmp_path)
+    assert (plain.ray_address, plain.database_url, plain.camera_cpus) == (None, None, 0.5)
+    for key, value in (("HEATMAP_CAMERA_CPUS", "half"), ("HEATMAP_CAMERA_GPUS", "-1"),
+                       ("HEATMAP_RAY_CPUS", "1.5")):
+        with pytest.raises(ValueError, match=key):
+            WorkerSettings.from_environ({key: value}, data_dir=tmp_path)
+
+
+def test_nothing_in_workers_reads_the_environment() -> None:
+    """The app's settings object is the one reader (see workers/settings.py)."""
+    readers = [path.name for path in (REPO / "workers").glob("*.py")
+               if "os.environ" in path.read_text() or "getenv" in path.read_text()]
+    assert readers == []
 
 
 def test_a_camera_config_is_checked_when_made() -> None:

@@ -2,7 +2,7 @@
 analyses its RTSP/HTTP stream server-side and writes what it counts to the run store.
 
     >>> from workers import Cameras, CameraConfig, WorkerSettings
-    >>> cameras = Cameras(WorkerSettings.from_env())
+    >>> cameras = Cameras(WorkerSettings.from_environ(environ, data_dir="data"))
     >>> cameras.resume_running()  # once, when the app starts
     >>> camera_id = cameras.add_camera(CameraConfig(name="Door", url="rtsp://cam/stream"))
     >>> cameras.start(camera_id)

@@ -103,7 +103,7 @@ class CameraWorker:
             import ray
 
             return str(ray.get_runtime_context().get_node_id())
-        except Exception:  # noqa: BLE001 - outside Ray there is no node
+        except Exception:
             return None
 
     def stop(self, timeout_s: float = 20.0) -> CameraState:
@@ -136,7 +136,7 @@ class CameraWorker:
                         return
         except CameraNotFound:
             self._set("stopped", "the camera was removed")
-        except Exception as error:  # noqa: BLE001 - a worker reports, it does not crash
+        except Exception as error:
             _log.exception("camera %s: unexpected error", self.camera_id)
             self._set("failed", f"unexpected error in the worker ({type(error).__name__}); "
                                 "see the server log")
@@ -157,7 +157,7 @@ class CameraWorker:
         try:
             config = CameraConfig.from_record(record)
             heatmap = build_heatmap(config)
-        except Exception as error:  # noqa: BLE001 - shown as one line, with its type
+        except Exception as error:
             message = " ".join(str(error).split())[:200]
             self._set("failed", f"cannot start the analysis: {message}")
             self._flush_gap(gap)

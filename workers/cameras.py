@@ -1,6 +1,6 @@
 """The camera tier's public API, called by the web server (the Cameras page).
 
-    >>> cameras = Cameras(WorkerSettings.from_env())
+    >>> cameras = Cameras(WorkerSettings(data_dir="data", database_url=None))
     >>> camera_id = cameras.add_camera(CameraConfig(name="Door", url="rtsp://...",
     ...                                             regions=(Region(((0, 200), (640, 200))),)))
     >>> cameras.start(camera_id); cameras.states()[0].describe()
@@ -21,6 +21,7 @@ Invariants:
 from __future__ import annotations
 
 import builtins
+import contextlib
 from dataclasses import replace
 from typing import Any
 
@@ -59,8 +60,7 @@ def grab_frame(url: str, *, rtsp_transport: str = "tcp",
 class Cameras:
     """Cameras of one database, run on the Ray cluster the settings name."""
 
-    def __init__(self, settings: WorkerSettings | None = None) -> None:
-        settings = settings or WorkerSettings()
+    def __init__(self, settings: WorkerSettings) -> None:
         self.store = CameraStore(settings.database_url, settings.data_dir)
         # Workers may run in other processes and on other nodes: they get the database
         # this process resolved, not their own defaults.
@@ -237,11 +237,9 @@ class Cameras:
         actor = self._actor(camera_id)
         if actor is None:
             return
-        if graceful:
-            try:
+        if graceful:  # if it cannot flush, its data since the last flush is lost
+            with contextlib.suppress(GetTimeoutError, RayError):
                 ray.get(actor.stop.remote(), timeout=30)
-            except (GetTimeoutError, RayError):
-                pass  # it could not flush; its data since the last flush is lost
         ray.kill(actor, no_restart=True)
         _wait_gone(camera_id, self.settings.namespace)
 

@@ -57,9 +57,10 @@ def _start_local(settings: WorkerSettings) -> None:
 
     def keep() -> None:
         try:
-            ray.init(num_cpus=settings.local_num_cpus, include_dashboard=False,
+            # "local": a new Ray even when $RAY_ADDRESS is set (settings decide, not Ray).
+            ray.init(address="local", num_cpus=settings.local_num_cpus, include_dashboard=False,
                      namespace=settings.namespace, log_to_driver=False)
-        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
+        except BaseException as error:
             failures.append(error)
         finally:
             started.set()

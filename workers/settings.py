@@ -1,19 +1,21 @@
 """WorkerSettings: every value the camera tier needs, in one frozen object.
 
-Invariant: this is the one place in `workers` that reads the environment
-(`WorkerSettings.from_env`); every other module takes values as parameters, so the
-app's settings object can build one and pass it down.
+Invariant: nothing in `workers` reads the environment. The app's settings object builds
+a `WorkerSettings` (its data folder and database, plus `WorkerSettings.from_environ`
+for the variables below, given the mapping it read once) and passes it down.
 
-Environment (all optional): DATABASE_URL, HEATMAP_DATA_DIR, RAY_ADDRESS (join a
-cluster; else a local Ray is started), HEATMAP_RAY_CPUS (local Ray's CPUs),
-HEATMAP_CAMERA_CPUS (per camera, may be a fraction), HEATMAP_CAMERA_GPUS.
+| variable | default | what |
+|---|---|---|
+| RAY_ADDRESS | none: a local Ray, started once per process | a Ray cluster to join |
+| HEATMAP_RAY_CPUS | all | CPUs of the local Ray |
+| HEATMAP_CAMERA_CPUS | 0.5 | CPUs each camera's worker asks for (a fraction is fine) |
+| HEATMAP_CAMERA_GPUS | 0 | GPU share each camera's worker asks for (e.g. 0.25) |
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from run_store import Retention
@@ -25,8 +27,8 @@ __all__ = ["WorkerSettings"]
 @dataclass(frozen=True)
 class WorkerSettings:
     """Args:
+        data_dir: the data folder (the SQLite database is there by default).
         database_url: the run store's database (None: SQLite in `data_dir`).
-        data_dir: the data folder (None: the run store's default).
         ray_address: a Ray cluster to join; None starts a local Ray once per process.
         namespace: the Ray namespace of the camera actors.
         local_num_cpus: CPUs of the local Ray (None: all).
@@ -41,8 +43,8 @@ class WorkerSettings:
         live_view_every_s: how often the live JPEG is refreshed.
     """
 
+    data_dir: str
     database_url: str | None = field(default=None, repr=False)
-    data_dir: str | None = None
     ray_address: str | None = None
     namespace: str = "heatmap-cameras"
     local_num_cpus: int | None = None
@@ -67,24 +69,26 @@ class WorkerSettings:
             raise ValueError("timeouts must be positive seconds")
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> WorkerSettings:
-        """Settings from the environment (see the module docstring), then `overrides`."""
-        env = os.environ if environ is None else environ
+    def from_environ(cls, environ: Mapping[str, str], *, data_dir: str | Path,
+                     database_url: str | None = None, **overrides: object) -> WorkerSettings:
+        """Settings for `data_dir` and `database_url` (the app's), with the variables in
+        the module docstring read from `environ`, then `overrides`. ValueError naming
+        the variable when one is not a number (or a negative one)."""
         values: dict[str, object] = {
-            "database_url": env.get("DATABASE_URL") or None,
-            "data_dir": env.get("HEATMAP_DATA_DIR") or None,
-            "ray_address": env.get("RAY_ADDRESS") or None,
-        }
+            "data_dir": str(data_dir), "database_url": database_url,
+            "ray_address": environ.get("RAY_ADDRESS", "").strip() or None}
         for key, name, kind in (("HEATMAP_RAY_CPUS", "local_num_cpus", int),
                                 ("HEATMAP_CAMERA_CPUS", "camera_cpus", float),
                                 ("HEATMAP_CAMERA_GPUS", "camera_gpus", float)):
-            if env.get(key):
+            text = environ.get(key, "").strip()
+            if text:
                 try:
-                    values[name] = kind(env[key])
+                    value = kind(text)
                 except ValueError:
-                    raise ValueError(f"${key} must be a number, got {env[key][:20]!r}") from None
+                    value = -1
+                if not value >= 0:
+                    raise ValueError(f"{key} must be a number of 0 or more, got {text[:20]!r}. "
+                                     "Fix it or unset it.")
+                values[name] = value
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
-
-    def with_database(self, database_url: str, data_dir: str | Path) -> WorkerSettings:
-        return replace(self, database_url=database_url, data_dir=str(data_dir))

@@ -119,7 +119,7 @@ class StreamSource:
                     yield frame.to_ndarray(format="bgr24")
         except StreamError:
             raise
-        except Exception as error:  # noqa: BLE001 - classified, never shown raw
+        except Exception as error:
             raise _classify(error, self.url, reading=True) from None
         raise StreamError("ended", f"the stream from {self.shown} ended")
 
@@ -150,7 +150,7 @@ def open_stream(url: str, *, timeout_s: float = 10.0, stall_timeout_s: float = 1
         options["rtsp_transport"] = rtsp_transport
     try:
         container = av.open(url, options=options, timeout=(timeout_s, stall_timeout_s))
-    except Exception as error:  # noqa: BLE001 - classified, never shown raw
+    except Exception as error:
         raise _classify(error, url, reading=False) from None
     if not container.streams.video:
         container.close()
