@@ -4,6 +4,7 @@ port, and a tiny HTTP server that answers with a web page instead of video."""
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import os
 import signal
@@ -71,8 +72,9 @@ class RtspCamera:
         args = [SYSTEM_PYTHON, str(SERVER), str(self.video), "--port", str(self.port)]
         if self.user:
             args += ["--user", self.user]
+        # A session of its own: kill() ends the server and anything it forked, together.
         self._process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                         text=True)
+                                         text=True, start_new_session=True)
         assert self._process.stdout is not None
         line = self._process.stdout.readline()  # "serving ..." once it listens
         if "serving" not in line:
@@ -80,10 +82,18 @@ class RtspCamera:
             raise RuntimeError(f"the RTSP test server did not start: {line}")
         return self
 
+    def hang(self, hung: bool = True) -> None:
+        """Freeze the server (SIGSTOP: its sockets stay open, nothing is sent), or thaw it."""
+        assert self._process is not None, "the server is not running"
+        os.killpg(self._process.pid, signal.SIGSTOP if hung else signal.SIGCONT)
+
     def kill(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            os.kill(self._process.pid, signal.SIGKILL)
+        if self._process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._process.pid, signal.SIGKILL)
             self._process.wait(10)
+            if self._process.stdout is not None:
+                self._process.stdout.close()
         self._process = None
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -127,14 +126,13 @@ def test_a_hung_camera_is_a_stall_and_a_killed_one_an_end(camera: RtspCamera) ->
     source = open_stream(camera.url(), timeout_s=2, stall_timeout_s=2)
     frames = source.frames()
     next(frames)
-    assert camera._process is not None
-    os.kill(camera._process.pid, signal.SIGSTOP)
+    camera.hang()
     try:
         with pytest.raises(StreamError) as caught:
             for _ in frames:
                 pass
     finally:
-        os.kill(camera._process.pid, signal.SIGCONT)
+        camera.hang(False)
         source.close()
     assert caught.value.kind == "stalled", caught.value.message
     assert_one_clean_line(caught.value)
