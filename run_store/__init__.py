@@ -6,17 +6,60 @@ no UI toolkit.
     >>> store = RunStore(None, "data")  # SQLite in data/; or a database URL first
     >>> run = store.save_run(output_dir, name="Main entrance", settings={"model": "motion"})
     >>> store.get(run.id).in_count, store.events(run.id), store.heatmap(run.id).shape
+
+Cameras (configured streams, and what their workers count as they go) live in the same
+database: `CameraStore` (intervals, events, heat snapshots, gaps; bounded by `prune`).
 """
 
-from run_store.errors import IncompleteRun, InvalidRunId, RunNotFound
+from run_store.camera_records import (
+    CameraEvent,
+    CameraRecord,
+    DesiredState,
+    Flush,
+    Gap,
+    HeatSnapshot,
+    IntervalCount,
+    Retention,
+    check_camera_id,
+)
+from run_store.camera_store import CameraStore
+from run_store.errors import (
+    CameraNotFound,
+    IncompleteRun,
+    InvalidCameraId,
+    InvalidRunId,
+    RunNotFound,
+)
 from run_store.folder import EVENT_COLUMNS, SAVED_FILES, SERIES_COLUMNS
 from run_store.ids import check_run_id, is_run_id, new_run_id
 from run_store.record import RunKind, RunRecord, RunStatus
 from run_store.store import MAX_NAME_LENGTH, RunStore
 
 __all__ = [
-    "EVENT_COLUMNS", "MAX_NAME_LENGTH", "SAVED_FILES", "SERIES_COLUMNS", "IncompleteRun",
+    "EVENT_COLUMNS",
+    "MAX_NAME_LENGTH",
+    "SAVED_FILES",
+    "SERIES_COLUMNS",
+    "CameraEvent",
+    "CameraNotFound",
+    "CameraRecord",
+    "CameraStore",
+    "DesiredState",
+    "Flush",
+    "Gap",
+    "HeatSnapshot",
+    "IncompleteRun",
+    "IntervalCount",
+    "InvalidCameraId",
     "InvalidRunId",
-    "RunKind", "RunNotFound", "RunRecord", "RunStatus", "RunStore", "check_run_id",
-    "is_run_id", "new_run_id",
+    "Retention",
+    "RunKind",
+    "RunNotFound",
+    "RunRecord",
+    "RunStatus",
+    "RunStore",
+    "check_camera_id",
+    "check_run_id",
+    "is_run_id",
+    "new_run_id",
 ]

@@ -21,6 +21,10 @@ command -v chromium >/dev/null || missing+=(chromium)
 # PostgreSQL's server: the run store's tests start a throwaway cluster with it.
 command -v pg_ctl >/dev/null || compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null \
     || missing+=(postgresql)
+# GStreamer's RTSP server, run by Debian's Python: the camera tests' real RTSP camera.
+/usr/bin/python3 -c "import gi; gi.require_version('GstRtspServer', '1.0')" 2>/dev/null \
+    || missing+=(gstreamer1.0-rtsp gir1.2-gst-rtsp-server-1.0 python3-gi \
+                 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -520,9 +520,11 @@ def test_the_data_folder_is_required():
 
 def test_the_public_api_is_pinned():
     assert sorted(run_store.__all__) == [
-        "EVENT_COLUMNS", "IncompleteRun", "InvalidRunId", "RunKind", "RunNotFound",
+        "CameraEvent", "CameraNotFound", "CameraRecord", "CameraStore", "DesiredState",
+        "EVENT_COLUMNS", "Flush", "Gap", "HeatSnapshot", "IncompleteRun", "IntervalCount",
+        "InvalidCameraId", "InvalidRunId", "Retention", "RunKind", "RunNotFound",
         "RunRecord", "RunStatus", "RunStore", "SAVED_FILES", "SERIES_COLUMNS",
-        "check_run_id", "is_run_id", "new_run_id"]
+        "check_camera_id", "check_run_id", "is_run_id", "new_run_id"]
 
 
 def test_importing_the_store_loads_no_ui_toolkit():

@@ -13,7 +13,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 # tests/test_detector_protocol.py holds the typed assignments that prove every detector
 # satisfies the Detector protocol; mypy is what checks them.
-MYPY_TARGETS = ("heatmap_core", "run_store", "dashboard", "app.py", "app_pages",
+MYPY_TARGETS = ("heatmap_core", "run_store", "workers", "dashboard", "app.py", "app_pages",
                 "tests/test_detector_protocol.py")
 RUFF_TARGETS = (".",)  # the whole repository, as pyproject.toml configures it
 
