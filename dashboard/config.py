@@ -15,6 +15,11 @@ what it holds and what it should hold; the app shows it and starts no page.
 | HEATMAP_CACHE_DIR | ~/.cache/heatmap_core | ONNX / OpenVINO exports of weights |
 | HEATMAP_ABANDON_S | 60 | a tab away this long has its analysis stopped |
 | HEATMAP_SESSION_TTL_H | 24 | session folders idle this long are removed |
+| RAY_ADDRESS | none: a local Ray, started when a camera first runs | a Ray cluster to join |
+| HEATMAP_RAY_CPUS | all | CPUs of the local Ray |
+| HEATMAP_CAMERA_CPUS | 0.5 | CPUs each camera's worker asks Ray for |
+| HEATMAP_CAMERA_GPUS | 0 | GPU share each camera's worker asks Ray for |
+| HEATMAP_CAMERA_INTERVAL_S | 60 | a camera's counts are stored per this many seconds |
 """
 
 from __future__ import annotations
@@ -26,12 +31,14 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.live.ice import IceConfig, ice_config
+from workers import WorkerSettings
 
 __all__ = ["VARIABLES", "Settings", "SettingsError"]
 
 VARIABLES = ("HEATMAP_DATA_DIR", "DATABASE_URL", "HEATMAP_MAX_ANALYSES", "HEATMAP_ICE_SERVERS",
              "HEATMAP_SAMPLE_VIDEO", "HEATMAP_CACHE_DIR", "HEATMAP_ABANDON_S",
-             "HEATMAP_SESSION_TTL_H")
+             "HEATMAP_SESSION_TTL_H", "RAY_ADDRESS", "HEATMAP_RAY_CPUS", "HEATMAP_CAMERA_CPUS",
+             "HEATMAP_CAMERA_GPUS", "HEATMAP_CAMERA_INTERVAL_S")
 
 
 class SettingsError(ValueError):
@@ -50,6 +57,13 @@ class Settings:
     cache_dir: Path = field(default_factory=lambda: Path.home() / ".cache" / "heatmap_core")
     abandon_s: float = 60.0
     session_ttl_h: float = 24.0
+    workers: WorkerSettings | None = None  # the camera tier; None: defaults for data_dir
+
+    @property
+    def camera_workers(self) -> WorkerSettings:
+        """What the camera tier runs with: these settings' data folder and database."""
+        return self.workers or WorkerSettings(data_dir=str(self.data_dir),
+                                              database_url=self.database_url)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str], secrets: Mapping[str, Any] | None = None,
@@ -62,16 +76,25 @@ class Settings:
         if sample is not None and not sample.is_file():
             raise SettingsError(f"HEATMAP_SAMPLE_VIDEO: there is no file at {sample}. Point "
                                 "it at a video file, or unset it to offer a rendered scene.")
+        data_dir = data_dir if data_dir.is_absolute() else base / data_dir
+        database_url = environ.get("DATABASE_URL", "").strip() or None
+        cache_dir = _path(environ, "HEATMAP_CACHE_DIR") or Path.home() / ".cache" / "heatmap_core"
+        try:
+            workers = WorkerSettings.from_environ(
+                environ, data_dir=data_dir, database_url=database_url,
+                interval_s=_positive(environ, "HEATMAP_CAMERA_INTERVAL_S", 60.0))
+        except ValueError as error:
+            raise SettingsError(str(error)) from None
         return cls(
-            data_dir=data_dir if data_dir.is_absolute() else base / data_dir,
-            database_url=environ.get("DATABASE_URL", "").strip() or None,
+            data_dir=data_dir,
+            database_url=database_url,
             max_analyses=_whole(environ, "HEATMAP_MAX_ANALYSES", 2),
             ice=ice_config(environ, secrets or {}),
             sample_video=sample,
-            cache_dir=_path(environ, "HEATMAP_CACHE_DIR")
-            or Path.home() / ".cache" / "heatmap_core",
+            cache_dir=cache_dir,
             abandon_s=_positive(environ, "HEATMAP_ABANDON_S", 60.0),
             session_ttl_h=_positive(environ, "HEATMAP_SESSION_TTL_H", 24.0),
+            workers=workers,
         )
 
 

@@ -9,7 +9,9 @@ prototype that every analysis copies (Ultralytics keeps tracker state on the mod
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,10 +27,12 @@ from dashboard.sessions.files import SessionFiles, SessionWatcher, sweep_forever
 from dashboard.sessions.storage import DataFolders, new_session_id
 from dashboard.upload.queue import AnalysisQueue
 from run_store import RunStore
+from workers import Cameras
 
-__all__ = ["STORE_ERRORS", "analysis_queue", "current_session", "data_folders",
+__all__ = ["STORE_ERRORS", "analysis_queue", "cameras", "current_session", "data_folders",
            "loaded_model", "run_store", "session_watcher", "settings"]
 
+_log = logging.getLogger(__name__)
 STORE_ERRORS = (SQLAlchemyError, OSError)  # the database or the data folder is unreachable
 _SESSION_FILES = "session_files"  # this module's one key in st.session_state
 
@@ -48,6 +52,14 @@ def run_store() -> RunStore:
     """The store for the configured database (else SQLite) and data folder."""
     config = settings()
     return _store_for(config.database_url, str(config.data_dir))
+
+
+def cameras() -> Cameras:
+    """The server's cameras. Made once per process; cameras that were running when the
+    server stopped are started again then, in the background (a local Ray takes a few
+    seconds to start), so no page waits for it."""
+    config = settings()
+    return _cameras_for(str(config.data_dir), config.database_url)
 
 
 def analysis_queue() -> AnalysisQueue:
@@ -84,6 +96,21 @@ def current_session() -> SessionFiles:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _store_for(database_url: str | None, data_folder: str) -> RunStore:
     return RunStore(database_url, data_folder)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _cameras_for(data_folder: str, database_url: str | None) -> Cameras:
+    cameras = Cameras(settings().camera_workers)
+
+    def resume() -> None:
+        try:
+            if resumed := cameras.resume_running():
+                _log.info("resumed %d cameras", len(resumed))
+        except Exception:  # a cluster that cannot be reached: the Cameras page says so
+            _log.exception("resuming the cameras failed")
+
+    threading.Thread(target=resume, name="resume-cameras", daemon=True).start()
+    return cameras
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
 
-__all__ = ["COMPARE_PAGE", "LIVE_PAGE", "RUNS_PAGE", "RUN_PAGE", "RUN_PARAM", "UPLOAD_PAGE",
-           "run_link"]
+__all__ = ["CAMERAS_PAGE", "CAMERA_PAGE", "CAMERA_PARAM", "COMPARE_PAGE", "LIVE_PAGE",
+           "RUNS_PAGE", "RUN_PAGE", "RUN_PARAM", "UPLOAD_PAGE", "run_link", "share_link"]
 
 UPLOAD_PAGE = "app_pages/upload.py"
 LIVE_PAGE = "app_pages/live.py"
@@ -17,6 +17,17 @@ RUNS_PAGE = "app_pages/runs.py"
 COMPARE_PAGE = "app_pages/compare.py"
 RUN_PAGE = "app_pages/run.py"
 RUN_PARAM = "run"
+CAMERAS_PAGE = "app_pages/cameras.py"
+CAMERA_PAGE = "app_pages/camera.py"
+CAMERA_PARAM = "camera"
+
+
+def share_link(param: str, value: str, page_url: str | None, base_path: str = "") -> str:
+    """`<app>/?<param>=<value>` as the viewer reaches the server (see `run_link`)."""
+    parts = urlsplit(page_url or "")
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    base = base_path.strip("/")
+    return f"{origin}{'/' + base if base else ''}/?{urlencode({param: value})}"
 
 
 def run_link(run_id: str, page_url: str | None, base_path: str = "") -> str:
@@ -27,7 +38,4 @@ def run_link(run_id: str, page_url: str | None, base_path: str = "") -> str:
         >>> run_link("abc", "https://cams.example.org/runs?x=1", "heat")
         'https://cams.example.org/heat/?run=abc'
     """
-    parts = urlsplit(page_url or "")
-    origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-    base = base_path.strip("/")
-    return f"{origin}{'/' + base if base else ''}/?{urlencode({RUN_PARAM: run_id})}"
+    return share_link(RUN_PARAM, run_id, page_url, base_path)

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from dashboard.common.links import run_link
+from dashboard.common.links import run_link, share_link
 from dashboard.common.text import CARD_HELP
 
-__all__ = ["bring_into_view", "copy_link", "count_cards", "current_run_link"]
+__all__ = ["bring_into_view", "copy_link", "count_cards", "current_link", "current_run_link"]
 
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
@@ -36,6 +36,12 @@ def bring_into_view(anchor: str) -> None:
 const heading = window.parent.document.getElementById({target});
 if (heading) heading.scrollIntoView({{behavior: "smooth", block: "start"}});
 </script></body></html>""", height=1)
+
+
+def current_link(param: str, value: str) -> str:
+    """`/?<param>=<value>` as the person looking at this page reaches the server."""
+    return share_link(param, value, st.context.url,
+                      str(st.get_option("server.baseUrlPath") or ""))
 
 
 def current_run_link(run_id: str) -> str:

@@ -92,15 +92,15 @@ def browser(app_url: str):
         browser.close()
 
 
-def open_app(browser, url: str, timeout_ms: int = 30_000):
+def open_app(browser, url: str, timeout_ms: int = 30_000, heading: str = "Video heatmap"):
     """A new browser context (a new user, a new Streamlit session) on the app, tall
-    enough to see a result: (context, page)."""
+    enough to see a result, once the page's `heading` shows: (context, page)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000},
                                   accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(timeout_ms)
     page.goto(url)
-    page.get_by_role("heading", name="Video heatmap").wait_for(timeout=90_000)
+    page.get_by_role("heading", name=heading).wait_for(timeout=90_000)
     return context, page
 
 

@@ -1,0 +1,193 @@
+"""The Cameras page: every camera with its state at a glance (Start, Stop, Remove, its
+dashboard), and the form that adds one: a name, the stream's address, a snapshot to
+draw the counting region on, and the sidebar's model and settings.
+
+Cameras run in workers (see `workers`), not in this page: leaving the page or closing
+the browser changes nothing. The stream's address is never shown back (it may hold a
+password): states carry the redacted one.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+import numpy as np
+import numpy.typing as npt
+import streamlit as st
+
+from dashboard import runtime
+from dashboard.analysis.settings import AnalysisSettings
+from dashboard.common.links import CAMERA_PAGE, CAMERA_PARAM
+from dashboard.common.text import SETTINGS_PLACE, plain
+from dashboard.regions.widgets import region_editor
+from dashboard.runs.words import viewer_zone
+from workers import HEATMAP_OPTIONS, CameraConfig, CameraState, StreamError, grab_frame
+
+__all__ = ["KEY", "add_camera_form", "camera_list"]
+
+KEY = "cameras"
+_SNAPSHOT = "cameras_snapshot"  # the frame the new camera's region is drawn on
+_NOTICE = "cameras_notice"
+_BADGES = {"running": ("green", ":material/check_circle:"),
+           "connecting": ("blue", ":material/hourglass_top:"),
+           "reconnecting": ("orange", ":material/sync_problem:"),
+           "stopped": ("gray", ":material/stop_circle:"),
+           "failed": ("red", ":material/error:")}
+
+
+def camera_list() -> None:
+    """Every camera, oldest first, with its state and what can be done with it."""
+    _notice()
+    _states()
+
+
+@st.fragment(run_every=2.0)
+def _states() -> None:
+    """The rows, redrawn every two seconds on their own: states change by themselves."""
+    try:
+        states = runtime.cameras().states()
+    except Exception as error:  # the database or the cluster: say so, keep the page
+        st.error(f"The cameras cannot be read right now ({type(error).__name__}). Try again "
+                 "in a moment.")
+        return
+    if not states:
+        st.info("No camera yet: add one below. It keeps running on this server, with no "
+                "browser open.", icon=":material/videocam:")
+        return
+    zone = viewer_zone(st.context.timezone)
+    for state in states:
+        _camera_row(state, zone)
+
+
+def add_camera_form(settings: AnalysisSettings) -> None:
+    """Name, address, snapshot and region; Add (and start) with the sidebar's settings."""
+    st.subheader("Add a camera")
+    name_col, url_col = st.columns([1, 2])
+    name_col.text_input("Name", key=f"{KEY}_name", max_chars=100,
+                        placeholder="Front door", help="How the camera is listed.")
+    url_col.text_input(
+        "Stream address", key=f"{KEY}_url", type="password",
+        placeholder="rtsp://user:password@192.168.1.20:554/stream1",
+        help="rtsp://, rtsps://, http(s):// (HLS .m3u8, MJPEG) or a camera number on this "
+             "server (0). A password in the address is kept on the server and never shown.")
+    transport = st.radio("RTSP over", ("tcp", "udp"), horizontal=True, key=f"{KEY}_transport",
+                         help="TCP gets through firewalls and loses no packets; UDP has less "
+                              "delay on a good network.")
+    st.button("Take a snapshot from the stream", key=f"{KEY}_snapshot",
+              icon=":material/photo_camera:", on_click=_take_snapshot,
+              help="Read one frame from the stream, to draw the counting region on it.")
+    frame: npt.NDArray[np.uint8] | None = st.session_state.get(_SNAPSHOT)
+    region = None
+    if frame is not None:
+        height, width = frame.shape[:2]
+        drawn = region_editor(frame, key=f"{KEY}_region_{width}x{height}")
+        if not drawn.ready:
+            st.caption("Finish or clear the region to add the camera.")
+        region = drawn.region if drawn.ready else None
+        ready = drawn.ready
+    else:
+        st.caption("Take a snapshot to draw where to count (you can also add a camera "
+                   "that only makes a heatmap).")
+        ready = True
+    if settings.model is None:
+        st.caption(f"Choose a model that loads in {SETTINGS_PLACE} to add a camera.")
+    st.button("Add and start", type="primary", key=f"{KEY}_add", icon=":material/add:",
+              disabled=not ready or settings.model is None, on_click=_add,
+              args=(settings, region, str(transport)),
+              help="Save the camera and start analysing its stream on this server.")
+
+
+def _camera_row(state: CameraState, zone: tzinfo) -> None:
+    color, icon = _BADGES[state.status]
+    with st.container(border=True, key=f"{KEY}_row_{state.camera_id}"):
+        about_col, state_col, actions_col = st.columns([2.2, 2.4, 2.2],
+                                                       vertical_alignment="center")
+        with about_col:
+            st.page_link(CAMERA_PAGE, label=plain(state.name), icon=":material/dashboard:",
+                         query_params={CAMERA_PARAM: state.camera_id})
+            st.caption(plain(state.url))
+        with state_col:
+            st.badge(state.status, icon=icon, color=color)  # type: ignore[arg-type]
+            st.caption(plain(state.describe(zone)))
+        with actions_col:
+            start_col, stop_col, remove_col = st.columns(3)
+            running = state.status in ("running", "connecting", "reconnecting")
+            start_col.button("Start", key=f"{KEY}_start_{state.camera_id}", disabled=running,
+                             on_click=_act, args=("start", state.camera_id, state.name),
+                             width="stretch")
+            stop_col.button("Stop", key=f"{KEY}_stop_{state.camera_id}", disabled=not running,
+                            on_click=_act, args=("stop", state.camera_id, state.name),
+                            width="stretch")
+            with remove_col.popover("Remove", width="stretch"):
+                st.markdown(f"Remove **{plain(state.name)}** and everything it counted? "
+                            "This cannot be undone.")
+                st.button("Remove for good", type="primary",
+                          key=f"{KEY}_remove_{state.camera_id}", on_click=_act,
+                          args=("remove", state.camera_id, state.name))
+
+
+# -- callbacks: they run before the page is drawn ----------------------------------
+
+def _take_snapshot() -> None:
+    url = str(st.session_state.get(f"{KEY}_url", "")).strip()
+    if not url:
+        _say("error", "Type the stream's address first.")
+        return
+    try:
+        st.session_state[_SNAPSHOT] = grab_frame(
+            url, rtsp_transport=str(st.session_state.get(f"{KEY}_transport", "tcp")))
+    except StreamError as error:
+        _say("error", f"No snapshot: {error.message}")
+    except ValueError as error:  # not an address at all
+        _say("error", f"No snapshot: {error}")
+
+
+def _add(settings: AnalysisSettings, region: object, transport: str) -> None:
+    name = str(st.session_state.get(f"{KEY}_name", "")).strip()
+    url = str(st.session_state.get(f"{KEY}_url", "")).strip()
+    if settings.model is None:
+        return
+    options = {key: value for key, value in settings.heatmap_options().items()
+               if key in HEATMAP_OPTIONS and value is not None}
+    try:
+        config = CameraConfig(name=name, url=url, model=settings.model.weights,
+                              regions=(region,) if region is not None else (),  # type: ignore[arg-type]
+                              rtsp_transport="udp" if transport == "udp" else "tcp",
+                              options=options)
+    except ValueError as error:
+        _say("error", f"Not added: {error}.")
+        return
+    cameras = runtime.cameras()
+    try:
+        camera_id = cameras.add_camera(config)
+        cameras.start(camera_id)
+    except Exception as error:  # the cluster or the database: the form stays filled in
+        _say("error", f"The camera could not be started ({type(error).__name__}): try again "
+                      "in a moment.")
+        return
+    for key in (f"{KEY}_name", f"{KEY}_url", _SNAPSHOT):
+        st.session_state.pop(key, None)
+    _say("success", f"Added **{plain(name)}**: it is connecting to the stream.")
+
+
+def _act(action: str, camera_id: str, name: str) -> None:
+    cameras = runtime.cameras()
+    try:
+        getattr(cameras, action)(camera_id)
+    except Exception as error:
+        _say("error", f"Could not {action} {plain(name)} ({type(error).__name__}): try again.")
+        return
+    done = {"start": "Starting", "stop": "Stopped", "remove": "Removed"}[action]
+    _say("success", f"{done} **{plain(name)}**.")
+
+
+def _say(kind: str, text: str) -> None:
+    st.session_state[_NOTICE] = (kind, text)
+
+
+def _notice() -> None:
+    kind, text = st.session_state.pop(_NOTICE, (None, None))
+    if kind == "success":
+        st.success(text, icon=":material/check_circle:")
+    elif kind == "error":
+        st.error(text)
