@@ -132,6 +132,34 @@ def web_page_server() -> Iterator[str]:
         server.server_close()
 
 
+@contextmanager
+def mjpeg_server(frames: list[bytes], every_s: float = 0.02) -> Iterator[str]:
+    """http://127.0.0.1:PORT/video.mjpg: the JPEGs `frames` as an MJPEG stream
+    (multipart/x-mixed-replace, as IP cameras send it), then the connection closes."""
+
+    class Stream(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "multipart/x-mixed-replace; boundary=frame")
+            self.end_headers()
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                for jpeg in frames:
+                    self.wfile.write(b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: "
+                                     + str(len(jpeg)).encode() + b"\r\n\r\n" + jpeg + b"\r\n")
+                    time.sleep(every_s)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Stream)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/video.mjpg"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def wait_for(condition, timeout_s: float, what: str, every_s: float = 0.25):  # type: ignore[no-untyped-def]
     """Poll `condition` until it returns something truthy; fail saying `what`."""
     deadline = time.monotonic() + timeout_s

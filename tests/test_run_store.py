@@ -522,8 +522,8 @@ def test_the_public_api_is_pinned():
     assert sorted(run_store.__all__) == [
         "CameraEvent", "CameraNotFound", "CameraRecord", "CameraStore", "DesiredState",
         "EVENT_COLUMNS", "Flush", "Gap", "HeatSnapshot", "IncompleteRun", "IntervalCount",
-        "InvalidCameraId", "InvalidRunId", "Retention", "RunKind", "RunNotFound",
-        "RunRecord", "RunStatus", "RunStore", "SAVED_FILES", "SERIES_COLUMNS",
+        "InvalidCameraId", "InvalidRunId", "MAX_NAME_LENGTH", "Retention", "RunKind",
+        "RunNotFound", "RunRecord", "RunStatus", "RunStore", "SAVED_FILES", "SERIES_COLUMNS",
         "check_camera_id", "check_run_id", "is_run_id", "new_run_id"]
 
 

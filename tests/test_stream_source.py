@@ -14,11 +14,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 import pytest
 
 from heatmap_core import Mover, Scene
-from tests.rtsp_camera import RtspCamera, free_port, require_gstreamer, web_page_server
+from tests.rtsp_camera import (
+    RtspCamera,
+    free_port,
+    mjpeg_server,
+    require_gstreamer,
+    web_page_server,
+)
 from workers import StreamError, open_stream, redact_url
 from workers.stream_source import check_source
 
@@ -186,3 +193,19 @@ def test_an_http_stream_gives_the_files_frames_then_ends(clip: Path) -> None:
     assert len(frames) == len(expected)
     for got, want in zip(frames, expected, strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+def test_an_mjpeg_camera_gives_its_frames_and_a_close_is_a_fault_to_retry() -> None:
+    levels = list(range(0, 240, 8))
+    jpegs = [cv2.imencode(".jpg", np.full((120, 160, 3), level, np.uint8))[1].tobytes()
+             for level in levels]
+    with mjpeg_server(jpegs) as url:
+        source = open_stream(url, timeout_s=5)
+        frames = []
+        with pytest.raises(StreamError) as caught:
+            for frame in source.frames():
+                frames.append(frame)
+        source.close()
+    assert not caught.value.permanent
+    assert [f.shape for f in frames] == [(120, 160, 3)] * len(levels)
+    np.testing.assert_allclose([f.mean() for f in frames], levels, atol=2)

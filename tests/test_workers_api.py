@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import workers
@@ -65,3 +66,17 @@ def test_a_camera_config_is_checked_when_made() -> None:
                 {"regions": {"door": [(0, 0)]}}, {"rtsp_transport": "http"}):
         with pytest.raises(ValueError):
             workers.CameraConfig(**{"name": "Door", "url": "rtsp://cam/1", **bad})
+
+
+@pytest.mark.slow
+def test_every_camera_analysis_has_a_model_of_its_own(yolo_weights: Path) -> None:
+    """Two cameras with the same weights never share a YOLO model (ultralytics keeps
+    tracks on the model object); each worker builds its Heatmap this way."""
+    config = workers.CameraConfig(name="Door", url="rtsp://cam/1", model=str(yolo_weights),
+                                  regions={"door": [(0, 60), (160, 60)]})
+    first, second = workers.build_heatmap(config), workers.build_heatmap(config)
+    assert first.detector is not second.detector
+    models = [getattr(h.detector, "model", None) for h in (first, second)]
+    assert models[0] is not None and models[0] is not models[1]
+    frame = np.zeros((120, 160, 3), np.uint8)
+    assert first(frame, time_s=0.0).frame_index == second(frame, time_s=0.0).frame_index == 1

@@ -156,7 +156,7 @@ class CameraWorker:
             gap = (record.counted_until, RESTART_GAP_REASON)
         try:
             config = CameraConfig.from_record(record)
-            heatmap = build_heatmap(config)
+            heatmap = build_heatmap(config, self.settings.cache_dir)
         except Exception as error:
             message = " ".join(str(error).split())[:200]
             self._set("failed", f"cannot start the analysis: {message}")

@@ -67,7 +67,8 @@ class CameraConfig:
                    options=dict(settings.get("options", {})))
 
 
-def build_heatmap(config: CameraConfig) -> Heatmap:
-    """A new Heatmap for the camera, with its own detector (never shared)."""
+def build_heatmap(config: CameraConfig, cache_dir: str | None = None) -> Heatmap:
+    """A new Heatmap for the camera, with its own detector (never shared). `cache_dir`
+    is where ONNX / OpenVINO exports of YOLO weights are kept (engine option)."""
     return Heatmap(model=config.model, regions=config.regions or None, verbose=False,
-                   **config.options)
+                   cache_dir=cache_dir, **config.options)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -166,6 +167,7 @@ class Cameras:
             if actor is not None:
                 pending[record.id] = actor.state.remote()
         states = []
+        deadline = time.monotonic() + _CALL_TIMEOUT_S  # one wait for all, not one each
         for record in records:
             base = CameraState(record.id, record.name, redact_url(record.url), "stopped",
                                record.counted_until or record.created)
@@ -176,7 +178,8 @@ class Cameras:
                 states.append(replace(base, reason=NOT_RUNNING))
                 continue
             try:
-                state = ray.get(pending[record.id], timeout=_CALL_TIMEOUT_S)
+                state = ray.get(pending[record.id],
+                                timeout=max(0.0, deadline - time.monotonic()))
                 states.append(replace(state, name=record.name))
             except (GetTimeoutError, RayError):
                 states.append(replace(base, status="connecting", reason=WAITING))
@@ -250,8 +253,6 @@ def _actor_name(camera_id: str) -> str:
 
 def _wait_gone(camera_id: str, namespace: str, timeout_s: float = 10.0) -> None:
     """ray.kill is asynchronous; a new actor of the same name needs the old one gone."""
-    import time
-
     import ray
 
     deadline = time.monotonic() + timeout_s

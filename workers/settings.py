@@ -41,6 +41,8 @@ class WorkerSettings:
         backoff: reconnect delays.
         retention: how long counted data is kept (`CameraStore.prune`).
         live_view_every_s: how often the live JPEG is refreshed.
+        cache_dir: where YOLO weights exported for ONNX / OpenVINO are kept (the app's
+            HEATMAP_CACHE_DIR; None: heatmap_core's default).
     """
 
     data_dir: str
@@ -59,6 +61,7 @@ class WorkerSettings:
     backoff: Backoff = field(default_factory=Backoff)
     retention: Retention = field(default_factory=Retention)
     live_view_every_s: float = 1.0
+    cache_dir: str | None = None
 
     def __post_init__(self) -> None:
         if self.camera_cpus < 0 or self.camera_gpus < 0:
