@@ -38,7 +38,7 @@ page = st.navigation([
     st.Page(UPLOAD_PAGE, title="Analyse a video", icon=":material/upload_file:",
             default=not (run_link_opened or camera_link_opened)),
     st.Page(LIVE_PAGE, title="Live webcam", icon=":material/videocam:"),
-    st.Page(CAMERAS_PAGE, title="Cameras", icon=":material/cctv:"),
+    st.Page(CAMERAS_PAGE, title="Cameras", icon=":material/camera_outdoor:"),
     st.Page(RUNS_PAGE, title="Saved runs", icon=":material/history:"),
     st.Page(COMPARE_PAGE, title="Compare runs", icon=":material/compare:"),
     st.Page(RUN_PAGE, title="Run dashboard", icon=":material/dashboard:",

@@ -12,8 +12,8 @@ import streamlit as st
 from dashboard import runtime
 from dashboard.cameras.history import counts_per_interval, interval_figure, totals
 from dashboard.common.links import CAMERA_PARAM, CAMERAS_PAGE
-from dashboard.common.text import clock_text, plain
-from dashboard.common.widgets import copy_link, count_cards, current_link
+from dashboard.common.text import CARD_HELP, clock_text, plain
+from dashboard.common.widgets import copy_link, current_link
 from dashboard.runs.words import viewer_zone
 from run_store import CameraNotFound, InvalidCameraId
 
@@ -58,7 +58,8 @@ def _live(camera_id: str) -> None:
         st.warning(NOT_FOUND)
         return
     zone = viewer_zone(st.context.timezone)
-    status = f"**{state.status.capitalize()}**: {plain(state.describe(zone))}"
+    line = state.describe(zone)
+    status = f"**{plain(line[:1].upper() + line[1:])}**"
     if state.status == "running":
         st.success(status, icon=":material/check_circle:")
     elif state.status in ("connecting", "reconnecting"):
@@ -78,10 +79,15 @@ def _live(camera_id: str) -> None:
             st.caption("No live view: the camera is not running.")
     with cards_col:
         st.markdown("**Today** (stored each minute)")
-        count_cards(today.in_count, today.out_count, today.inside_now, today.peak_inside,
-                    per_row=2)
-        st.caption(f"Counted for {clock_text(today.counted_s)} today. \"Tracks\" here is "
-                   "the most objects inside the zones at once.")
+        cards = (("In", today.in_count, CARD_HELP["In"]),
+                 ("Out", today.out_count, CARD_HELP["Out"]),
+                 ("Inside now", today.inside_now, CARD_HELP["Inside now"]),
+                 ("Peak inside", today.peak_inside, "The most objects inside the zones at "
+                                                    "once today."))
+        for row in (cards[:2], cards[2:]):
+            for column, (label, value, help_text) in zip(st.columns(2), row, strict=True):
+                column.metric(label, value, help=help_text, border=True)
+        st.caption(f"Counted for {clock_text(today.counted_s)} today.")
 
 
 def _history(camera_id: str) -> None:

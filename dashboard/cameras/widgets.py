@@ -26,7 +26,7 @@ from workers import HEATMAP_OPTIONS, CameraConfig, CameraState, StreamError, gra
 __all__ = ["KEY", "add_camera_form", "camera_list"]
 
 KEY = "cameras"
-_SNAPSHOT = "cameras_snapshot"  # the frame the new camera's region is drawn on
+_SNAPSHOT = "cameras_new_frame"  # the frame the new camera's region is drawn on
 _NOTICE = "cameras_notice"
 _BADGES = {"running": ("green", ":material/check_circle:"),
            "connecting": ("blue", ":material/hourglass_top:"),
@@ -165,8 +165,8 @@ def _add(settings: AnalysisSettings, region: object, transport: str) -> None:
         _say("error", f"The camera could not be started ({type(error).__name__}): try again "
                       "in a moment.")
         return
-    for key in (f"{KEY}_name", f"{KEY}_url", _SNAPSHOT):
-        st.session_state.pop(key, None)
+    st.session_state[f"{KEY}_name"] = st.session_state[f"{KEY}_url"] = ""  # typed: cleared
+    st.session_state.pop(_SNAPSHOT, None)
     _say("success", f"Added **{plain(name)}**: it is connecting to the stream.")
 
 
