@@ -9,6 +9,7 @@
     regions/        the counting region: reading points, drawing them, the editor
     upload/         analyse an uploaded video: the page's state, the job, the queue
     live/           the live webcam: the session fed by WebRTC, its clock, its state
+    cameras/        cameras analysed by `workers` on Ray: the list, the form, a dashboard
     runs/           saved runs: a result's view, a run's dashboard, the list, compare
     sessions/       a browser session's files and the cleanup after users who left
 
