@@ -27,6 +27,7 @@ import numpy as np
 from sqlalchemy import CursorResult, delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from run_store.camera_buckets import Bucket, bucket_query, bucket_rows
 from run_store.camera_records import (
     MAX_HEAT_SIDE,
     CameraEvent,
@@ -188,6 +189,15 @@ class CameraStore:
              until: datetime | None = None) -> builtins.list[HeatSnapshot]:
         rows = self._window(HeatSnapshotRow, HeatSnapshotRow.start, camera_id, since, until)
         return [HeatSnapshot(r.start, r.end, _decode_heat(r.heat)) for r in rows]
+
+    def buckets(self, camera_id: str, since: datetime, until: datetime,
+                bucket_s: int) -> builtins.list[Bucket]:
+        """The camera's counts per region and class summed over `bucket_s`-second buckets
+        (UTC, aligned to the epoch) in [since, until), by the database."""
+        check_camera_id(camera_id)
+        query = bucket_query(camera_id, since, until, bucket_s, self._engine.dialect.name)
+        with self._transaction() as session:
+            return bucket_rows(cast(Any, builtins.list(session.execute(query))))
 
     def gaps(self, camera_id: str, since: datetime | None = None,
              until: datetime | None = None) -> builtins.list[Gap]:

@@ -242,3 +242,25 @@ def test_prune_can_keep_to_one_camera(store: CameraStore) -> None:
         store.record(camera.id, Flush(intervals=(IntervalCount(old, 60, "d", "*", 1, 0),)))
     assert store.prune(Retention(), now=T0, camera_id=cameras[0].id) == 1
     assert [len(store.intervals(c.id)) for c in cameras] == [0, 1]
+
+
+# --- Counts summed into buckets by the database ----------------------------------------
+
+def test_buckets_are_summed_by_the_database_on_either_backend(store: CameraStore) -> None:
+    camera = store.add("Door", URL, {})
+    rows = [IntervalCount(minute(i), 60.0 if i != 7 else 30.0, "door", cls, i % 3, 1,
+                          peak_inside=i % 5 if cls == "*" else 0,
+                          mean_inside=1.0 if cls == "*" else 0.0)
+            for i in range(20) for cls in ("*", "person")]
+    store.record(camera.id, Flush(intervals=tuple(rows)))
+    buckets = store.buckets(camera.id, T0, minute(20), 600)  # 10-minute buckets
+    totals = [b for b in buckets if b.class_name == "*"]
+    assert [b.start for b in totals] == [T0, minute(10)]
+    assert [(b.in_count, b.out_count) for b in totals] == [
+        (sum(i % 3 for i in range(10)), 10), (sum(i % 3 for i in range(10, 20)), 10)]
+    assert [b.peak_inside for b in totals] == [4, 4]
+    assert totals[0].seconds == 570.0 and totals[0].inside_seconds == 570.0  # minute 7: 30 s
+    assert {b.class_name for b in buckets} == {"*", "person"}
+    assert store.buckets(camera.id, minute(20), minute(40), 600) == []  # nothing: no bucket
+    window = store.buckets(camera.id, minute(5), minute(12), 3600)  # half-open window
+    assert sum(b.out_count for b in window if b.class_name == "*") == 7
