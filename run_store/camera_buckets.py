@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import Float, Integer, Select, cast, func, select
 
@@ -40,7 +41,7 @@ class Bucket:
 
 
 def bucket_query(camera_id: str, since: datetime, until: datetime, bucket_s: int,
-                 dialect: str) -> Select[tuple[int, str, str, int, int, int, float, float]]:
+                 dialect: str) -> Select[int, str, str, int, int, int, Any, float]:
     """The GROUP BY for one camera's window; `dialect` names the database."""
     if bucket_s < 1:
         raise ValueError(f"bucket_s must be 1 or more, got {bucket_s}")
@@ -58,7 +59,7 @@ def bucket_query(camera_id: str, since: datetime, until: datetime, bucket_s: int
             .order_by(bucket, IntervalRow.region, IntervalRow.class_name))
 
 
-def bucket_rows(rows: list[tuple[int, str, str, int, int, int, float, float]]) -> list[Bucket]:
+def bucket_rows(rows: list[Any]) -> list[Bucket]:
     return [Bucket(datetime.fromtimestamp(int(b), timezone.utc), region, class_name,
                    int(i or 0), int(o or 0), int(p or 0), float(s_in or 0.0), float(s or 0.0))
             for b, region, class_name, i, o, p, s_in, s in rows]

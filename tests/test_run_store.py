@@ -520,7 +520,7 @@ def test_the_data_folder_is_required():
 
 def test_the_public_api_is_pinned():
     assert sorted(run_store.__all__) == [
-        "CameraEvent", "CameraNotFound", "CameraRecord", "CameraStore", "DesiredState",
+        "Bucket", "CameraEvent", "CameraNotFound", "CameraRecord", "CameraStore", "DesiredState",
         "EVENT_COLUMNS", "Flush", "Gap", "HeatSnapshot", "IncompleteRun", "IntervalCount",
         "InvalidCameraId", "InvalidRunId", "MAX_NAME_LENGTH", "Retention", "RunKind",
         "RunNotFound", "RunRecord", "RunStatus", "RunStore", "SAVED_FILES", "SERIES_COLUMNS",

@@ -6,25 +6,35 @@ works in any browser."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from functools import partial
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import runtime
-from dashboard.cameras.history import counts_per_interval, interval_figure, totals
+from dashboard.cameras.analytics import (
+    PERIODS,
+    PeriodTotals,
+    busiest_hours,
+    busiest_hours_figure,
+    counts_table,
+    occupancy_figure,
+    period_window,
+    previous_window,
+    step_for,
+    step_label,
+    totals_of,
+)
+from dashboard.cameras.history import cumulative_figure, interval_figure, totals
 from dashboard.common.links import CAMERA_PARAM, CAMERAS_PAGE
 from dashboard.common.text import CARD_HELP, clock_text, plain
 from dashboard.common.widgets import copy_link, current_link
 from dashboard.runs.words import viewer_zone
 from run_store import CameraNotFound, InvalidCameraId
 
-__all__ = ["NOT_FOUND", "PERIODS", "show_camera"]
+__all__ = ["NOT_FOUND", "show_camera"]
 
 NOT_FOUND = "This camera does not exist or was removed."
-PERIODS = {  # label: (how far back, one bar per)
-    "Last hour": (timedelta(hours=1), timedelta(minutes=1)),
-    "Last 24 hours": (timedelta(days=1), timedelta(minutes=15)),
-    "Last 7 days": (timedelta(days=7), timedelta(hours=1)),
-}
 KEY = "camera"
 
 
@@ -72,7 +82,7 @@ def _live(camera_id: str) -> None:
     today = totals(cameras.store.intervals(camera_id, since=midnight.astimezone(timezone.utc)))
     view_col, cards_col = st.columns([3, 2], gap="medium")
     with view_col:
-        view = cameras.live_view(camera_id)
+        view = cameras.live_view(camera_id) if state.status == "running" else None
         if view is not None:
             st.image(view, caption="Live view, about once a second", width="stretch")
         else:
@@ -91,23 +101,95 @@ def _live(camera_id: str) -> None:
 
 
 def _history(camera_id: str) -> None:
-    st.subheader("History")
-    period = st.segmented_control("Period", tuple(PERIODS), default="Last 24 hours",
-                                  key=f"{KEY}_period") or "Last 24 hours"
-    back, step = PERIODS[period]
+    """The camera's counts over a chosen period, in the viewer's time zone."""
+    st.subheader("Over time")
     zone = viewer_zone(st.context.timezone)
-    now = datetime.now(timezone.utc)
-    until = (now.replace(second=0, microsecond=0) + timedelta(minutes=1))
-    since = until - back
-    since -= timedelta(seconds=since.timestamp() % step.total_seconds())
+    pick_col, days_col, region_col, capacity_col = st.columns([3, 2, 2, 1.4],
+                                                              vertical_alignment="bottom")
+    period = pick_col.segmented_control("Period", PERIODS, default="Today",
+                                        key=f"{KEY}_period") or "Today"
+    days = days_col.date_input("Days", value=[], key=f"{KEY}_days", format="YYYY-MM-DD",
+                               disabled=period != "Chosen days",
+                               help="With Chosen days: the first and the last day.")
+    picked = tuple(days) if isinstance(days, (tuple, list)) else ()
+    if period == "Chosen days" and not picked:
+        st.info("Pick the first and the last day.")
+        return
+    since, until = period_window(period, zone, datetime.now(timezone.utc),
+                                 picked[0] if picked else None,
+                                 picked[-1] if picked else None)
     store = runtime.cameras().store
-    table = counts_per_interval(store.intervals(camera_id, since=since, until=until), since,
-                                until, step, store.gaps(camera_id, since=since, until=until),
-                                zone)
-    st.plotly_chart(interval_figure(table, step), key=f"{KEY}_intervals")
+    step = step_for(since, until)
+    bucket_s = int(min(step, timedelta(hours=1)).total_seconds())
+    buckets = store.buckets(camera_id, since, until, bucket_s)
+    regions = sorted({b.region for b in buckets})
+    region = region_col.selectbox("Region", ["All regions", *regions], key=f"{KEY}_region")
+    capacity = capacity_col.number_input("Capacity", min_value=0, value=0, step=1,
+                                         key=f"{KEY}_capacity",
+                                         help="Drawn on the occupancy chart; 0: none.")
+    chosen = None if region == "All regions" else str(region)
+    table = counts_table(buckets, since, until, step, zone, chosen)
+    before = previous_window(since, until, zone)
+    previous = totals_of(counts_table(
+        store.buckets(camera_id, *before, bucket_s), *before, step, zone, chosen))
+    now = totals_of(table)
+    _period_cards(now, previous)
+    per_step, cumulative, occupancy, busiest = st.tabs(
+        ["Per interval", "Cumulative", "Occupancy", "Busiest hours"])
+    with per_step:
+        st.plotly_chart(interval_figure(table, step, step_label(step)), key=f"{KEY}_bars")
+    with cumulative:
+        st.plotly_chart(cumulative_figure(table), key=f"{KEY}_cumulative")
+    with occupancy:
+        st.plotly_chart(occupancy_figure(table, int(capacity) or None), key=f"{KEY}_occupancy")
+    with busiest:
+        hourly = buckets if bucket_s == 3600 else store.buckets(camera_id, since, until, 3600)
+        st.plotly_chart(busiest_hours_figure(busiest_hours(hourly, zone, chosen)),
+                        key=f"{KEY}_busiest")
+        st.caption("Average IN + OUT in each hour of each weekday of the period, over the "
+                   "hours the camera counted.")
     gaps = store.gaps(camera_id, since=since, until=until)
     if gaps:
-        st.caption("Not counted (shown as gaps): " + "; ".join(
+        st.caption("Not counted (gaps in the charts): " + "; ".join(
             f"{g.start.astimezone(zone):%d %b %H:%M} to {g.end.astimezone(zone):%H:%M} "
             f"({plain(g.reason)})" for g in gaps[-5:]) + ".")
+    _exports(camera_id, table, since, until)
 
+
+def _period_cards(now: PeriodTotals, previous: PeriodTotals) -> None:
+    def change(value: int, before: int) -> str | None:
+        return f"{value - before:+d} vs the period before" if previous.counted_s else None
+
+    peak_at = f" at {now.peak_at:%a %H:%M}" if now.peak_at else ""
+    cards = (("In", now.in_count, change(now.in_count, previous.in_count), CARD_HELP["In"]),
+             ("Out", now.out_count, change(now.out_count, previous.out_count),
+              CARD_HELP["Out"]),
+             ("Net", now.in_count - now.out_count, None, "In minus Out over the period."),
+             ("Peak inside", now.peak_inside, None,
+              f"The most objects inside the zones at once{peak_at}."))
+    for column, (label, value, delta, help_text) in zip(st.columns(4), cards, strict=True):
+        column.metric(label, value, delta=delta, help=help_text, border=True,
+                      delta_color="off")
+
+
+def _exports(camera_id: str, table: pd.DataFrame, since: datetime, until: datetime) -> None:
+    csv_col, events_col = st.columns(2)
+    csv_col.download_button(
+        "Intervals .csv", data=table.to_csv(index=False).encode(),
+        file_name="intervals.csv", mime="text/csv", key=f"{KEY}_intervals_csv",
+        on_click="ignore", icon=":material/download:", width="stretch",
+        help="IN, OUT, net and most inside per interval of the period (empty: not counted).")
+    events_col.download_button(
+        "Events .csv", data=partial(_events_csv, camera_id, since, until),
+        file_name="events.csv", mime="text/csv", key=f"{KEY}_events_csv", on_click="ignore",
+        icon=":material/download:", width="stretch",
+        help="One row per counted crossing in the period (events are kept 14 days).")
+
+
+def _events_csv(camera_id: str, since: datetime, until: datetime) -> bytes:
+    events = runtime.cameras().store.events(camera_id, since=since, until=until)
+    return pd.DataFrame([{"time": e.at.isoformat(), "region": e.region, "class": e.class_name,
+                          "direction": e.direction, "track_id": e.track_id}
+                         for e in events],
+                        columns=["time", "region", "class", "direction", "track_id"]
+                        ).to_csv(index=False).encode()
