@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import VTEST
+
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
@@ -78,7 +80,10 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app served for the whole session; stopped at the end."""
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    with serve_app(tmp_path_factory.mktemp("data")) as url:
+    # "Try the sample video" offers the real footage when the tests have it, as an
+    # operator would configure it (the app's default is a rendered scene).
+    footage = {"HEATMAP_SAMPLE_VIDEO": str(VTEST)} if VTEST.is_file() else {}
+    with serve_app(tmp_path_factory.mktemp("data"), **footage) as url:
         yield url
 
 
