@@ -6,7 +6,8 @@ from 1) as one `Tracks` per frame. Invariants:
 - a true line event is a crossing of a person's box centre, between two consecutive
   annotated frames, of the line segment between its two ends; its direction follows
   the line's IN side (`Region.in_normal`), as the counters do; its frame is the later
-  of the two frames;
+  of the two frames. With a margin (the counters' hysteresis), an excursion that
+  never leaves the band around the line is no crossing, as for the counters;
 - a counted event matches a true one of the same line and direction at most `window`
   frames away; each event matches at most once, closest in time first;
 - an ID switch is a true person matched (box IoU >= `min_iou`) to a different track id
@@ -22,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from heatmap_core.regions import Region, segments_cross
+from heatmap_core.regions import Region
 from heatmap_core.types import CountEvent, Tracks
 
 __all__ = ["EventScore", "TrueEvent", "count_id_switches", "match_events", "read_mot",
@@ -75,24 +76,43 @@ def read_mot(path: str | Path) -> dict[int, Tracks]:
     return by_frame
 
 
-def true_line_events(truth: Mapping[int, Tracks], region: Region) -> list[TrueEvent]:
-    """Every crossing of `region` (a line) by a ground-truth box centre."""
+def true_line_events(truth: Mapping[int, Tracks], region: Region,
+                     margin: float = 0.0) -> list[TrueEvent]:
+    """Every crossing of `region` (a line) by a ground-truth box centre.
+
+    With a `margin` (a fraction of the box's size, as the counters' `hysteresis`), a
+    centre within margin x size of the line keeps its previous side: a crossing is a
+    move from beyond the margin on one side to beyond it on the other, through the line
+    between its ends; its frame is the first one beyond the margin.
+    """
     if region.kind != "line":
         raise ValueError(f"region {region.name!r} is a zone: true events are for lines")
-    a, b = region.points
-    nx, ny = region.in_normal
-    last: dict[int, tuple[float, float]] = {}
+    a = np.array(region.points[0], np.float64)
+    ab = np.array(region.points[1], np.float64) - a
+    normal = np.array(region.in_normal, np.float64)
+    last: dict[int, tuple[int, npt.NDArray[np.float64], float]] = {}  # side, point, dist
     events = []
     for frame in sorted(truth):
         tracks = truth[frame]
-        for track_id, (x, y) in zip(tracks.track_id.tolist(), tracks.centers.tolist(),
-                                    strict=True):
-            previous = last.get(track_id)
-            last[track_id] = (x, y)
-            if previous is None or not segments_cross(previous, (x, y), a, b):
+        sizes = np.sqrt(np.prod(tracks.xyxy[:, 2:] - tracks.xyxy[:, :2], axis=1))
+        for track_id, centre, size in zip(tracks.track_id.tolist(),
+                                          tracks.centers.astype(np.float64), sizes.tolist(),
+                                          strict=True):
+            distance = float((centre - a) @ normal)
+            band = max(margin * size, 0.5) if margin else 0.0  # as the counters
+            side = 0 if abs(distance) <= band else (1 if distance > 0 else -1)
+            if side == 0:
                 continue
-            inward = (x - previous[0]) * nx + (y - previous[1]) * ny > 0
-            events.append(TrueEvent(frame, track_id, "IN" if inward else "OUT", region.name))
+            previous = last.get(track_id)
+            last[track_id] = (side, centre, distance)
+            if previous is None or previous[0] == side:
+                continue
+            _, point, before = previous
+            crossing = point + (centre - point) * (before / (before - distance))
+            along = float((crossing - a) @ ab / (ab @ ab))
+            if 0.0 <= along <= 1.0:
+                events.append(TrueEvent(frame, track_id, "IN" if side > 0 else "OUT",
+                                        region.name))
     return events
 
 

@@ -56,7 +56,7 @@ class NanoDetDetector:
             raise ModelLoadError(f"no NanoDet weights at {path}: pass the path of "
                                  "nanodet-coco-416.onnx")
         try:
-            import onnxruntime
+            import onnxruntime  # type: ignore[import-untyped]
         except ImportError:
             raise ModelLoadError("NanoDet needs onnxruntime: pip install onnxruntime") from None
         options = onnxruntime.SessionOptions()
