@@ -58,10 +58,11 @@ WINDOW_S = 1.0
 # (0.15 box sizes, the product's default): to the product those are jitter.
 MARGIN = 0.15
 # Lines across the paths people take in vtest.mp4 (480x360): the road from left to right
-# at three places, and the corner where people turn down the road on the right.
+# at three places (clear of the lamp post at x=268, which hides people: no one counts
+# at a pole), and the corner where people turn down the road on the right.
 LINES = {
     "left": Region(((120, 90), (120, 220)), "left"),
-    "centre": Region(((270, 80), (270, 250)), "centre"),
+    "centre": Region(((230, 80), (230, 250)), "centre"),
     "right": Region(((400, 70), (400, 270)), "right"),
     "corner": Region(((330, 150), (480, 150)), "corner"),
 }

@@ -28,7 +28,7 @@ NANODET = Path(os.environ.get("HEATMAP_NANODET",
 # Lines across the paths people take in vtest.mp4, as in bench/accuracy.py.
 VTEST_LINES = {
     "left": Region(((120, 90), (120, 220)), "left"),
-    "centre": Region(((270, 80), (270, 250)), "centre"),
+    "centre": Region(((230, 80), (230, 250)), "centre"),
     "right": Region(((400, 70), (400, 270)), "right"),
     "corner": Region(((330, 150), (480, 150)), "corner"),
 }
