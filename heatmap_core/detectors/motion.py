@@ -18,6 +18,7 @@ Invariants of the scene background, so that nobody leaves a "ghost":
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import ClassVar
@@ -96,7 +97,7 @@ class MotionDetector:
             self._shape = small.shape[:2]
             self._scene = _SceneBackground(small, self.fade_s, self.threshold,
                                            self.ignore_shadows)
-        mask = self._scene.changed(small)
+        mask: np.ndarray = self._scene.changed(small)
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _kernel(3))
         # Join a body's parts without joining neighbours: about 1.5% of the width.
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, _kernel(max(3, mask.shape[1] // 64) | 1))
@@ -207,7 +208,7 @@ def _split_by_heads(blob: npt.NDArray[np.bool_]
     right = np.maximum.accumulate(height[::-1])[::-1]
     dip = np.minimum(left, right) - height
     deep = dip >= 0.12 * h
-    cuts = []
+    cuts: list[int] = []
     narrowest = max(2, round(0.2 * h))  # a head and shoulders, at least
     column = 0
     while column < w:
@@ -225,7 +226,7 @@ def _split_by_heads(blob: npt.NDArray[np.bool_]
         return None
     parts = []
     edges = [0, *cuts, w]
-    for x0, x1 in zip(edges[:-1], edges[1:], strict=False):
+    for x0, x1 in itertools.pairwise(edges):
         part = blob[:, x0:x1]
         rows = np.flatnonzero(part.any(axis=1))
         cols = np.flatnonzero(part.any(axis=0))
