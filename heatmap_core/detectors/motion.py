@@ -59,7 +59,7 @@ class MotionDetector:
     has_confidence = False  # its scores are blob fill ratios: not worth drawing
 
     def __init__(self, *, min_area: float = 0.0008, threshold: float = 20.0,
-                 min_hits: int = 2, max_missing: int = 30, detect_width: int = 320,
+                 min_hits: int = 3, max_missing: int = 30, detect_width: int = 320,
                  fade_s: float = 5.0, split: bool = True,
                  ignore_shadows: bool = False) -> None:
         self.min_area = min_area
