@@ -16,7 +16,7 @@ from 1) as one `Tracks` per frame. Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from heatmap_core.regions import Region
 from heatmap_core.types import CountEvent, Tracks
 
 __all__ = ["EventScore", "TrueEvent", "count_id_switches", "match_events", "read_mot",
-           "true_line_events"]
+           "tracks_on_truth", "true_line_events"]
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,23 @@ def count_id_switches(truth: Mapping[int, Tracks], found: Iterable[tuple[int, Tr
     """ID switches of `found` (frame, tracks) against `truth`, greedy IoU matching."""
     matched_to: dict[int, int] = {}
     switches = 0
+    for person, track in _matches(truth, found, min_iou):
+        if matched_to.get(person, track) != track:
+            switches += 1
+        matched_to[person] = track
+    return switches
+
+
+def tracks_on_truth(truth: Mapping[int, Tracks], found: Iterable[tuple[int, Tracks]],
+                    min_iou: float = 0.5) -> set[int]:
+    """The track ids of `found` that match a true person (IoU >= min_iou) at least once:
+    the tracks that are not of something the ground truth leaves out."""
+    return {track for _, track in _matches(truth, found, min_iou)}
+
+
+def _matches(truth: Mapping[int, Tracks], found: Iterable[tuple[int, Tracks]],
+             min_iou: float) -> Iterator[tuple[int, int]]:
+    """(person, track) pairs frame by frame, highest IoU first, each used once a frame."""
     for frame, tracks in found:
         gt = truth.get(frame)
         if gt is None or not len(gt) or not len(tracks):
@@ -155,11 +172,7 @@ def count_id_switches(truth: Mapping[int, Tracks], found: Iterable[tuple[int, Tr
                 continue
             used_gt.add(g)
             used_found.add(f)
-            person, track = int(gt.track_id[g]), int(tracks.track_id[f])
-            if matched_to.get(person, track) != track:
-                switches += 1
-            matched_to[person] = track
-    return switches
+            yield int(gt.track_id[g]), int(tracks.track_id[f])
 
 
 def _iou(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:

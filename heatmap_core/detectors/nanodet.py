@@ -48,9 +48,10 @@ _BINS = 11
 class NanoDetDetector:
     """Detection with NanoDet's ONNX weights, tracking with an Ultralytics tracker."""
 
-    def __init__(self, weights: str | Path, *, conf: float = 0.35, iou: float = 0.4,
+    def __init__(self, weights: str | Path, *, conf: float = 0.4, iou: float = 0.4,
                  classes: Sequence[int | str] | str | None = None,
-                 tracker: str = DEFAULT_TRACKER, threads: int = 1) -> None:
+                 tracker: str = DEFAULT_TRACKER, threads: int = 1,
+                 integral: bool = True) -> None:
         path = Path(weights).expanduser()
         if not path.is_file():
             raise ModelLoadError(f"no NanoDet weights at {path}: pass the path of "
@@ -72,6 +73,7 @@ class NanoDetDetector:
         self._outputs = self._plan_outputs()
         self.conf = conf
         self.iou = iou
+        self.integral = integral
         self._names = MappingProxyType(dict(enumerate(COCO_NAMES)))
         self.classes = resolve_classes(classes, self._names)
         self._tracker = UltralyticsTracker(tracker)
@@ -107,7 +109,8 @@ class NanoDetDetector:
             cells = np.flatnonzero(best_score >= self.conf)
             if not len(cells):
                 continue
-            sides = outputs[box_at][0][cells].reshape(-1, 4, _BINS).argmax(axis=2) * step
+            logits = outputs[box_at][0][cells].reshape(-1, 4, _BINS)
+            sides = _side_lengths(logits, self.integral) * step
             cx = (cells % grid + 0.5) * _SIZE / grid
             cy = (cells // grid + 0.5) * _SIZE / grid
             all_boxes.append(np.column_stack([cx - sides[:, 0], cy - sides[:, 1],
@@ -133,6 +136,16 @@ class NanoDetDetector:
             box_at = shapes.index((1, cells, 4 * _BINS))
             plan.append((score_at, box_at))
         return plan
+
+
+def _side_lengths(logits: npt.NDArray[np.float32], integral: bool) -> npt.NDArray[np.float64]:
+    """Each side's length in bins: the arg-max bin, or the distribution's mean (the
+    integral NanoDet was trained with: finer than a bin)."""
+    if not integral:
+        return logits.argmax(axis=2).astype(np.float64)
+    weights = np.exp(logits - logits.max(axis=2, keepdims=True))
+    weights /= weights.sum(axis=2, keepdims=True)
+    return np.asarray(weights @ np.arange(_BINS, dtype=np.float64))
 
 
 def _nms(boxes: npt.NDArray[np.float64], scores: npt.NDArray[np.float32],
