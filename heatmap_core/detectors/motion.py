@@ -137,7 +137,7 @@ class _SceneBackground:
         """255 where the frame differs from the scene background (shadows excluded
         if asked: a shadow darkens every channel by about the same ratio)."""
         self._frame = frame = small.astype(np.float32)
-        changed = np.abs(frame - self.image).max(axis=2) > self.threshold
+        changed = cv2.absdiff(frame, self.image).max(axis=2) > self.threshold
         if not self.ignore_shadows:
             self._changed = changed
             return changed.astype(np.uint8) * 255
@@ -150,19 +150,15 @@ class _SceneBackground:
     def ghosts(self, small: np.ndarray, labels: np.ndarray, stats: np.ndarray,
                blobs: list[int]) -> set[int]:
         """Blobs whose outline follows the background's edges more than the frame's."""
-        if not blobs:
-            return set()
-        frame_edges = _edges(small)
-        background_edges = _edges(self.image.astype(np.uint8))
         found = set()
         for i in blobs:
             x, y, bw, bh, _ = stats[i].tolist()
-            x0, y0 = max(x - 2, 0), max(y - 2, 0)
-            blob = (labels[y0:y + bh + 2, x0:x + bw + 2] == i).astype(np.uint8)
+            x0, y0 = max(x - 3, 0), max(y - 3, 0)
+            window = (slice(y0, y + bh + 3), slice(x0, x + bw + 3))
+            blob = (labels[window] == i).astype(np.uint8)
             outline = cv2.morphologyEx(blob, cv2.MORPH_GRADIENT, _kernel(3)).astype(bool)
-            window = (slice(y0, y + bh + 2), slice(x0, x + bw + 2))
-            in_frame = float(frame_edges[window][outline].mean())
-            in_background = float(background_edges[window][outline].mean())
+            in_frame = float(_edges(small[window])[outline].mean())
+            in_background = float(_edges(self.image[window].astype(np.uint8))[outline].mean())
             if in_background > _GHOST_EDGES * in_frame + 4.0:
                 found.add(i)
         return found
@@ -171,17 +167,18 @@ class _SceneBackground:
               ghosts: set[int], dt: float) -> None:
         frame = self._frame
         moving = self._changed | (mask > 0)
-        still = np.abs(frame - self.previous).max(axis=2) < _STILL
+        still = cv2.absdiff(frame, self.previous).max(axis=2) < _STILL
         self.still_s = np.where(moving & still, self.still_s + dt, 0.0).astype(np.float32)
         absorb = self.still_s >= self.fade_s
         if ghosts:
             absorb |= np.isin(labels, list(ghosts))
             absorb = cv2.dilate(absorb.astype(np.uint8), _kernel(5)).astype(bool)
         rate = np.float32(1.0 - 0.5 ** dt)  # a half-life of one second
-        follow = (~moving)[..., None]
-        self.image += np.where(follow, rate * (frame - self.image), 0.0).astype(np.float32)
-        self.image[absorb] = frame[absorb]
-        self.still_s[absorb] = 0.0
+        cv2.accumulateWeighted(frame, self.image, float(rate),
+                               mask=(~moving).astype(np.uint8))
+        if absorb.any():
+            self.image[absorb] = frame[absorb]
+            self.still_s[absorb] = 0.0
         self.previous = frame
 
 
