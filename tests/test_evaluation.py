@@ -147,3 +147,12 @@ def test_nanodet_finds_the_people_of_the_first_vtest_frame(truth, vtest):
         union = (np.prod(box[2:] - box[:2]) + np.prod(people.xyxy[:, 2:] - people.xyxy[:, :2],
                                                       axis=1) - inter)
         assert (inter / union).max() >= 0.5
+
+
+def test_nanodet_without_its_weights_says_which_file_to_pass(tmp_path):
+    from heatmap_core import ModelLoadError
+    from heatmap_core.detectors.nanodet import NanoDetDetector
+
+    with pytest.raises(ModelLoadError, match="no NanoDet weights at .*missing.onnx: pass "
+                                             "the path of nanodet-coco-416.onnx"):
+        NanoDetDetector(tmp_path / "missing.onnx")
