@@ -153,6 +153,6 @@ def test_nanodet_without_its_weights_says_which_file_to_pass(tmp_path):
     from heatmap_core import ModelLoadError
     from heatmap_core.detectors.nanodet import NanoDetDetector
 
-    with pytest.raises(ModelLoadError, match="no NanoDet weights at .*missing.onnx: pass "
-                                             "the path of nanodet-coco-416.onnx"):
+    with pytest.raises(ModelLoadError, match=r"no NanoDet weights at .*missing\.onnx: pass "
+                                             r"the path of nanodet-coco-416\.onnx"):
         NanoDetDetector(tmp_path / "missing.onnx")
