@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import cv2
 import numpy as np
@@ -23,7 +24,9 @@ Point = tuple[float, float]
 @dataclass(frozen=True)
 class Mover:
     """An object following waypoints (centre positions) from `start_frame`, one waypoint
-    every `frames_per_leg` frames; hidden on the frames listed in `hidden`."""
+    every `frames_per_leg` frames; hidden on the frames listed in `hidden`. Its `shape`
+    is a "box", or a "person": a head above shoulders as wide as the box, so that
+    people side by side show one head each."""
 
     waypoints: tuple[Point, ...]
     start_frame: int = 0
@@ -31,6 +34,7 @@ class Mover:
     size: tuple[int, int] = (24, 48)
     color: tuple[int, int, int] = (40, 40, 200)
     hidden: frozenset[int] = frozenset()
+    shape: Literal["box", "person"] = "box"
 
     @property
     def end_frame(self) -> int:
@@ -78,8 +82,16 @@ class Scene:
             if box is None or index in mover.hidden:
                 continue
             x0, y0, x1, y1 = (round(v) for v in box)
-            cv2.rectangle(image, (x0, y0), (x1 - 1, y1 - 1), mover.color, -1)
             shade = tuple(min(255, c + 60) for c in mover.color)
+            if mover.shape == "person":
+                radius = max(2, round((x1 - x0) * 0.3))
+                centre = ((x0 + x1) // 2, y0 + radius)
+                cv2.circle(image, centre, radius, (60, 90, 150), -1)
+                cv2.rectangle(image, (x0, y0 + 2 * radius), (x1 - 1, y1 - 1), mover.color, -1)
+                cv2.rectangle(image, (x0 + 3, y0 + 2 * radius + 3),
+                              (x1 - 4, y0 + (y1 - y0) // 2), shade, -1)
+                continue
+            cv2.rectangle(image, (x0, y0), (x1 - 1, y1 - 1), mover.color, -1)
             cv2.rectangle(image, (x0 + 3, y0 + 3), (x1 - 4, y0 + (y1 - y0) // 3), shade, -1)
         for x0, y0, x1, y1 in self.occluders:
             cv2.rectangle(image, (x0, y0), (x1, y1), (90, 110, 120), -1)

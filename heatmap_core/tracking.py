@@ -5,18 +5,23 @@ velocity), falling back to centre distance for small fast objects. A track gets 
 only after `min_hits` consecutive detections, so one-frame flickers never become
 tracks; it survives `max_missing` frames without a detection (a person behind a pole),
 then it is retired and reported once in `Tracks.retired_ids`.
+
+`UltralyticsTracker` puts the same boxes through one of Ultralytics' trackers
+(ByteTrack, BoT-SORT, OC-SORT...), configured as the YOLO path configures them, for
+detectors that find boxes but do not track them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from heatmap_core.types import Tracks
 
-__all__ = ["BoxTracker"]
+__all__ = ["BoxTracker", "UltralyticsTracker"]
 
 
 @dataclass
@@ -118,6 +123,48 @@ class BoxTracker:
             used_d.add(d)
             matches.append((t, d))
         return matches
+
+
+class UltralyticsTracker:
+    """Boxes -> tracks with an Ultralytics tracker config ("bytetrack.yaml", ...).
+
+    Ultralytics is imported when the first tracker is made, not with this module.
+    """
+
+    def __init__(self, tracker: str = "bytetrack.yaml") -> None:
+        from heatmap_core.detectors.ultralytics_setup import prepare_ultralytics
+
+        prepare_ultralytics()
+        from ultralytics.trackers.track import TRACKER_MAP
+        from ultralytics.utils import YAML, IterableSimpleNamespace
+        from ultralytics.utils.checks import check_yaml
+
+        config = IterableSimpleNamespace(**YAML.load(check_yaml(tracker)))
+        if getattr(config, "with_reid", False):
+            config.with_reid = False  # appearance models need weights: boxes only
+        config.device = "cpu"
+        self.tracker = tracker
+        self._tracker: Any = TRACKER_MAP[config.tracker_type](args=config)
+
+    def reset(self) -> None:
+        self._tracker.reset()
+
+    def update(self, boxes: npt.NDArray[np.floating], scores: npt.NDArray[np.floating],
+               class_ids: npt.NDArray[np.integer] | int = 0,
+               frame: npt.NDArray[np.uint8] | None = None) -> Tracks:
+        from ultralytics.engine.results import Boxes
+
+        boxes = np.asarray(boxes, np.float32).reshape(-1, 4)
+        classes = np.broadcast_to(np.asarray(class_ids, np.float32), (len(boxes),))
+        data = np.column_stack([boxes, np.asarray(scores, np.float32).reshape(-1), classes])
+        shape = frame.shape[:2] if frame is not None else (1, 1)
+        rows = np.asarray(self._tracker.update(Boxes(data, shape), frame), np.float32)
+        removed = getattr(self._tracker, "removed_stracks_frame", ())
+        retired = tuple(int(t.track_id) for t in removed)
+        if not len(rows):
+            return Tracks.empty(retired)
+        return Tracks(rows[:, :4], rows[:, 4].astype(np.int64), rows[:, 6].astype(np.int64),
+                      rows[:, 5], retired)
 
 
 def _centre(boxes: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:

@@ -144,3 +144,57 @@ def test_results_match_the_seed_fields():
     assert (results.in_count, results.out_count) == (1, 0)
     assert results.classwise_count == {"object": {"IN": 1, "OUT": 0}}
     assert results.plot_im.shape == (240, 320, 3)
+
+
+# -- real-footage troubles, rendered with known answers --------------------------------
+
+def test_someone_in_the_first_frame_leaves_no_ghost_behind():
+    # Stands above the line from the first frame (so the first frame is no empty scene),
+    # then walks down across it; later someone walks up through the spot they left.
+    starter = Mover(((100, 50), (100, 50), (100, 270)), start_frame=0, frames_per_leg=15,
+                    shape="person")
+    later = Mover(((100, 270), (100, -30)), start_frame=45, frames_per_leg=30,
+                  color=(200, 80, 40), shape="person")
+    scene = Scene(movers=(starter, later), frames=80)
+    assert both(scene, [LINE]) == [{"line": (1, 1)}] * 2
+    heatmap = run(scene, [LINE])
+    assert heatmap.tracks_seen == 2  # the two people; no track for a ghost
+
+
+def test_two_people_walking_side_by_side_count_twice():
+    pair = tuple(Mover(((x, -30), (x, 270)), start_frame=5, frames_per_leg=40,
+                       size=(24, 52), color=color, shape="person")
+                 for x, color in ((148, (40, 40, 200)), (172, (40, 150, 40))))
+    scene = Scene(movers=pair, frames=50)
+    assert both(scene, [LINE]) == [{"line": (2, 0)}] * 2
+    assert run(scene, [LINE]).tracks_seen == 2
+
+
+def test_a_group_of_three_and_a_single_walker_the_other_way():
+    group = tuple(Mover(((x, 270), (x, -30)), start_frame=8, frames_per_leg=40,
+                        size=(22, 50), color=(40 + 60 * i, 60, 200 - 50 * i), shape="person")
+                  for i, x in enumerate((120, 142, 164)))
+    single = Mover(((260, -30), (260, 270)), start_frame=12, frames_per_leg=40,
+                   shape="person")
+    scene = Scene(movers=(*group, single), frames=55)
+    assert both(scene, [LINE]) == [{"line": (1, 3)}] * 2
+
+
+def test_people_running_across_count_once_each():
+    runners = tuple(Mover(((60 + 90 * i, -30), (60 + 90 * i, 270)) if i % 2 == 0 else
+                          ((60 + 90 * i, 270), (60 + 90 * i, -30)),
+                          start_frame=5 + 4 * i, frames_per_leg=14, shape="person",
+                          color=(40, 40 + 50 * i, 200))  # 21 px a frame: sprinting
+                    for i in range(3))
+    scene = Scene(movers=runners, frames=35)
+    assert both(scene, [LINE]) == [{"line": (2, 1)}] * 2
+
+
+def test_someone_who_stands_still_fades_out_and_is_found_again_when_walking_on():
+    # Walks in, stands 8 s above the line (longer than the detector's fade_s: 5 s), then
+    # walks on across it.
+    stops = ((100.0, 60.0),) * 5
+    stopper = Mover(((100, -30), *stops, (100, 270)), start_frame=5, frames_per_leg=20,
+                    shape="person")
+    scene = Scene(movers=(stopper,), frames=stopper.end_frame + 5)
+    assert both(scene, [LINE]) == [{"line": (1, 0)}] * 2
