@@ -8,10 +8,10 @@ import streamlit as st
 from dashboard.common.links import RUNS_PAGE
 from dashboard.common.text import plain
 from dashboard.common.widgets import copy_link, current_run_link
-from dashboard.runtime import STORE_ERRORS
 from dashboard.runs.result import ResultMissing, RunResult
 from dashboard.runs.widgets import show_result
 from dashboard.runs.words import created_text, kind_text, status_text, viewer_zone
+from dashboard.runtime import STORE_ERRORS
 from run_store import RunNotFound, RunStore, is_run_id
 
 __all__ = ["NOT_FOUND", "show_run"]

@@ -40,7 +40,8 @@ def show_result(source: Path | RunResult, key: str, title: str | None = None) ->
                    "Everything below covers that part only.")
     summary_cards(summary)
     analysed = summary.get("frames_analysed", summary["frames"])
-    every = f" (every {summary['frames'] // analysed}th)" if 0 < analysed < summary["frames"] else ""
+    stride = summary["frames"] // analysed if analysed else 1
+    every = f" (one frame in {stride})" if stride > 1 else ""
     st.caption(f"{plain(summary['source'])}: {analysed} frames analysed{every} with "
                f"{plain(summary['model'])} in {summary['elapsed_s']:.1f} s "
                f"({summary['processing_fps']:g} frames/s); colormap {summary['colormap']}.")
