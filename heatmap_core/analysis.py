@@ -191,9 +191,14 @@ def analyse_video(source: str | int | Path | VideoReader, heatmap: Heatmap,
     if on_progress is not None:
         on_progress(Progress(covered, total, elapsed, results, analysed))
 
-    os.replace(_tmp(out / OUTPUT_FILES["annotated_video"]), out / OUTPUT_FILES["annotated_video"])
+    video_tmp = _tmp(out / OUTPUT_FILES["annotated_video"])
+    files = list(OUTPUT_FILES)
+    if video_tmp.exists():
+        os.replace(video_tmp, out / OUTPUT_FILES["annotated_video"])
+    else:  # stopped before a first frame was analysed: the writer never opened a file
+        files.remove("annotated_video")
     os.replace(events_tmp, out / OUTPUT_FILES["events_csv"])
-    return _finish(heatmap, out, reader.first_frame, list(OUTPUT_FILES),
+    return _finish(heatmap, out, reader.first_frame, files,
                    source=info.source if info.live else Path(info.source).name, fps=info.fps,
                    frames=covered, frames_analysed=analysed, duration_s=covered / info.fps,
                    elapsed_s=elapsed, stop_reason=stop_reason,

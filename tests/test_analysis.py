@@ -31,6 +31,16 @@ def test_progress_is_reported_and_stop_keeps_a_partial_run(tmp_path):
     assert not list((tmp_path / "out").glob(".*partial*"))  # no half-written files left
 
 
+def test_a_stop_before_the_first_frame_keeps_a_partial_run_without_a_video(tmp_path):
+    video = Scene(frames=20).write(tmp_path / "clip.mp4")
+    summary = analyse_video(video, Heatmap(model="motion", verbose=False), tmp_path / "out",
+                            should_stop=lambda: True)
+    assert summary.partial and (summary.frames, summary.frames_analysed) == (0, 0)
+    assert "annotated_video" not in summary.files
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "events.csv", "heatmap.npy", "heatmap.png", "series.csv", "summary.json"]
+
+
 def test_every_second_frame_gives_the_same_counts_on_a_rendered_scene(tmp_path):
     movers = (Mover(((60, -30), (60, 270)), start_frame=10, frames_per_leg=40),
               Mover(((250, 270), (250, -30)), start_frame=20, frames_per_leg=40,
