@@ -25,12 +25,17 @@ state = upload_state()
 st.title("Video heatmap")
 st.write("See where people and things move in a video from a fixed camera, and count "
          "them crossing a line or entering a zone.")
-settings = sidebar_settings(KEY)
-state.collect()
-model_banner(settings)
-
+# The uploader is drawn before the sidebar's model is settled (the first visit to a
+# server loads Ultralytics and tries the default weights: seconds), so the page is
+# usable at once; the banner's place says the model is loading meanwhile.
+banner = st.empty()
+banner.info("Loading the model…", icon=":material/hourglass_top:")
 st.subheader("1. Video")
 video = video_picker(state)
+settings = sidebar_settings(KEY)
+state.collect()
+with banner.container():
+    model_banner(settings)
 if video is not None:
     st.subheader("2. Counting region")
     st.caption(plain(video.description))  # a file name is shown as typed, never as Markdown
