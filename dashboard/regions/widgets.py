@@ -33,6 +33,13 @@ def region_editor(frame: npt.NDArray[np.uint8], key: str, disabled: bool = False
     `disabled` (while a run uses the region) shows it without letting it change."""
     height, width = frame.shape[:2]
     text_key, click_key, shape_key = f"{key}_points", f"{key}_click", f"{key}_shape"
+    direction_key = f"{key}_direction"
+    # Streamlit forgets a widget's value while its page is not shown: a copy under a
+    # key of our own brings the region back after a visit to another page.
+    kept: dict[str, str] = st.session_state.setdefault(f"{key}_kept", {})
+    for widget_key, value in kept.items():
+        if widget_key not in st.session_state:
+            st.session_state[widget_key] = value
     if text_key not in st.session_state:
         st.session_state[text_key] = default_points(width, height)
 
@@ -54,10 +61,12 @@ def region_editor(frame: npt.NDArray[np.uint8], key: str, disabled: bool = False
         clear_col.button("Clear", key=f"{key}_clear", on_click=_set, args=(text_key, ""),
                          width="stretch", disabled=disabled)
         in_direction = st.selectbox(
-            "IN direction", IN_DIRECTIONS, key=f"{key}_direction", disabled=disabled,
+            "IN direction", IN_DIRECTIONS, key=direction_key, disabled=disabled,
             help="Which way of crossing counts as IN (the arrow on the frame). Auto: "
                  "moving down across a mostly horizontal line, or right across a mostly "
                  "vertical one.")
+    kept.update({text_key: st.session_state[text_key], shape_key: str(shape),
+                 direction_key: str(in_direction)})
     # A selectbox with options and no placeholder always has a value.
     result = read_region(st.session_state[text_key], str(in_direction), width, height,
                          str(shape))
