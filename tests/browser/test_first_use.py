@@ -161,6 +161,15 @@ def card_rows(page) -> list[list[str]]:
     return [rows[top] for top in sorted(rows)]
 
 
+def tall_screenshot(page, path: Path) -> None:
+    """The whole page at the phone's width (Streamlit scrolls inside the page, so a
+    full-page screenshot would show one screen): a taller window, then back."""
+    page.set_viewport_size({"width": PHONE["width"], "height": 3000})
+    page.wait_for_timeout(1000)  # let the redraw settle before the picture
+    page.screenshot(path=path)
+    page.set_viewport_size(PHONE)
+
+
 def test_a_phone_shows_whole_cards_on_every_page(browser, tmp_path: Path,
                                                  artifacts: Path) -> None:
     store = RunStore(None, tmp_path / "data")
@@ -182,7 +191,7 @@ def test_a_phone_shows_whole_cards_on_every_page(browser, tmp_path: Path,
             page.get_by_role("heading", name="2. Counting region").wait_for()
             page.get_by_role("button", name="Run").wait_for()
             assert overflowing(page) == []
-            page.screenshot(path=artifacts / "phone_upload.png", full_page=True)
+            tall_screenshot(page, artifacts / "phone_upload.png")
 
             page.goto(f"{url}/?run={first.id}")
             page.get_by_role("heading", name="Street, morning").wait_for(timeout=90_000)
@@ -191,7 +200,7 @@ def test_a_phone_shows_whole_cards_on_every_page(browser, tmp_path: Path,
             assert overflowing(page) == []
             assert [label for row in card_rows(page) for label in row] == [
                 "In", "Out", "Inside now", "Tracks"]
-            page.screenshot(path=artifacts / "phone_run.png", full_page=True)
+            tall_screenshot(page, artifacts / "phone_run.png")
 
             page.goto(f"{url}/compare?a={first.id}&b={second.id}")
             page.get_by_role("heading", name="Compare two runs").wait_for(timeout=90_000)
@@ -201,6 +210,6 @@ def test_a_phone_shows_whole_cards_on_every_page(browser, tmp_path: Path,
             rows = card_rows(page)
             assert all(len(row) <= 2 for row in rows), rows
             assert sum(row.count("Inside now") for row in rows) == 2
-            page.screenshot(path=artifacts / "phone_compare.png", full_page=True)
+            tall_screenshot(page, artifacts / "phone_compare.png")
         finally:
             context.close()
