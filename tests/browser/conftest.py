@@ -105,7 +105,17 @@ def open_app(browser, url: str, timeout_ms: int = 30_000, heading: str = "Video 
     page = context.new_page()
     page.set_default_timeout(timeout_ms)
     page.goto(url)
-    page.get_by_role("heading", name=heading).wait_for(timeout=90_000)
+    # An app that fails to import (a module missing from a checkout, a file mid-edit in
+    # the working tree a fresh server reads) shows Streamlit's error box, never the
+    # heading: say so at once instead of waiting out the timeout.
+    shown = page.get_by_role("heading", name=heading)
+    crashed = page.get_by_text("This app has encountered an error")
+    shown.or_(crashed).first.wait_for(timeout=90_000)
+    if not shown.is_visible():
+        main = page.get_by_test_id("stMain").inner_text()[:500]
+        context.close()
+        raise AssertionError(f"the app crashed instead of drawing its page (see "
+                             f"streamlit.log in the server's data folder): {main}")
     return context, page
 
 
