@@ -9,11 +9,19 @@ What was made before sign-in was turned on belongs to nobody, so only admins rea
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from dashboard.access.viewer import Viewer
 
 __all__ = ["Audience", "audience", "can_manage", "can_view"]
 
-Audience = dict[str, str]  # keyword arguments for `RunStore.list`
+
+
+class Audience(TypedDict, total=False):
+    """Keyword arguments for `RunStore.list`: what one viewer may see."""
+
+    owner: str
+    shared_with: str
 
 
 def can_manage(viewer: Viewer, owner: str | None) -> bool:
