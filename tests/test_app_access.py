@@ -1,0 +1,103 @@
+"""Access in the app, for someone not signed in: without sign-in configured, the one
+user sees everything and the sidebar says so; with sign-in configured, no page shows a
+run (or its files) to them, except the dashboard a live share link opens, read-only.
+Signing in with a real provider is in tests/browser/test_accounts.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.access.widgets import LINK_GONE
+from dashboard.common.links import COMPARE_PAGE, LIVE_PAGE, RUN_PAGE, RUNS_PAGE
+from dashboard.runs.dashboard_widgets import NOT_FOUND
+from run_store import RunRecord, RunStore
+from tests.saved_runs import SETTINGS, analysed, street_video
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s" * 40,
+        "client_id": "heatmap", "client_secret": "secret",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+
+
+@pytest.fixture(scope="module")
+def analysis(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("analyses")
+    return analysed(street_video(root), root / "complete")
+
+
+@pytest.fixture
+def store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> RunStore:
+    monkeypatch.setenv("HEATMAP_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    return RunStore(None, tmp_path)
+
+
+@pytest.fixture
+def alices(store: RunStore, analysis: Path) -> RunRecord:
+    return store.save_run(analysis, name="Alice's shop", settings=SETTINGS,
+                          owner="alice@example.org")
+
+
+def visit(page: str | None = None, sign_in: bool = True, **query: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    if sign_in:
+        at.secrets["auth"] = AUTH
+    for name, value in query.items():
+        at.query_params[name] = value
+    if page:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def shown_text(at: AppTest) -> str:
+    return " ".join(str(e.value) for kind in ("title", "markdown", "caption", "info",
+                                                "error", "subheader")
+                    for e in getattr(at, kind))
+
+
+def test_without_sign_in_the_sidebar_says_everyone_sees_everything(alices: RunRecord) -> None:
+    at = visit(RUNS_PAGE, sign_in=False)
+    notice = [m.value for m in at.sidebar.markdown if "No sign-in" in m.value]
+    assert len(notice) == 1 and "[auth]" in notice[0]
+    assert "Alice" in shown_text(at)  # the one user sees every run, as before
+
+
+@pytest.mark.parametrize("page", [None, LIVE_PAGE, RUNS_PAGE, COMPARE_PAGE])
+def test_with_sign_in_pages_ask_to_sign_in_and_show_no_run(page: str | None,
+                                                           alices: RunRecord) -> None:
+    at = visit(page)
+    assert any("Sign in to" in i.value for i in at.info)
+    assert [b.label for b in at.button] == ["Sign in", "Sign in"]  # the page's, the sidebar's
+    assert "Alice" not in shown_text(at) and not at.metric and not at.get("file_uploader")
+    assert not [m for m in at.sidebar.markdown if "No sign-in" in m.value]
+
+
+def test_a_run_link_without_a_token_shows_nothing_to_a_stranger(alices: RunRecord) -> None:
+    at = visit(RUN_PAGE, run=alices.id)
+    assert NOT_FOUND in at.error[0].value  # the same answer as for no such run
+    assert "Alice" not in shown_text(at) and not at.metric and not at.get("download_button")
+
+
+def test_a_share_link_opens_the_dashboard_read_only_until_revoked(
+        store: RunStore, alices: RunRecord) -> None:
+    link, token = store.share(alices.id, label="the team")
+    at = visit(RUN_PAGE, run=alices.id, token=token)
+    assert at.title[0].value == "Alice's shop"
+    assert at.metric and at.get("download_button")
+    assert "Shared with you" in shown_text(at)
+    assert not [e for e in at.expander if "Share" in e.label]
+    store.revoke_link(alices.id, link.id)
+    at = visit(RUN_PAGE, run=alices.id, token=token)
+    assert at.error[0].value.startswith(LINK_GONE)
+    assert "Alice" not in shown_text(at) and not at.metric
+
+
+@pytest.mark.parametrize("token", ["x" * 43, "short", "<b>x</b>", ""])
+def test_a_wrong_token_is_refused_plainly(alices: RunRecord, token: str) -> None:
+    at = visit(RUN_PAGE, run=alices.id, token=token)
+    assert at.error and "Alice" not in shown_text(at) and not at.metric
