@@ -140,8 +140,19 @@ def saved_runs(page) -> list[str]:
     return sorted(text.split("\n")[-1].strip() for text in links.all_inner_texts())  # no icon
 
 
+@pytest.fixture
+def people(browser) -> Iterator[list]:
+    """The pages of the people in a test; each one's screen is saved when it fails."""
+    pages: list = []
+    yield pages
+    ARTIFACTS.mkdir(exist_ok=True)
+    for number, page in enumerate(pages):
+        page.screenshot(path=ARTIFACTS / f"accounts_person_{number}.png", full_page=True)
+        page.context.close()
+
+
 def test_two_people_a_share_link_an_admin_and_signing_out(
-        signed_app: tuple[str, Path], browser, tmp_path: Path) -> None:
+        signed_app: tuple[str, Path], browser, people: list, tmp_path: Path) -> None:
     url, data = signed_app
     bobs = RunStore(None, data).save_run(  # Bob's own run, saved before today
         analysed(street_video(tmp_path), tmp_path / "bobs"), name="Bob's <b>bakery</b>",
@@ -149,6 +160,7 @@ def test_two_people_a_share_link_an_admin_and_signing_out(
 
     # Alice signs in and analyses a video: the run is hers.
     alice = sign_in(browser, url, "alice")
+    people.append(alice)
     choose(alice, "Model", "Motion detector (no weights needed)")
     alice.get_by_text("You chose the built-in motion detector").wait_for()
     upload = tmp_path / "upload"
@@ -180,6 +192,7 @@ def test_two_people_a_share_link_an_admin_and_signing_out(
 
     # Bob sees only his run; Alice's plain link shows him nothing.
     bob = sign_in(browser, url, "bob")
+    people.append(bob)
     assert saved_runs(bob) == ["Bob's <b>bakery</b>"]  # his name, shown literally
     bob.goto(f"{url}/?run={mine.id}")
     bob.get_by_text("This run does not exist or was deleted.").wait_for()
@@ -212,13 +225,25 @@ def test_two_people_a_share_link_an_admin_and_signing_out(
 
     # Root, an admin, sees and manages both.
     root = sign_in(browser, url, "root")
+    people.append(root)
     root.get_by_text("Signed in as Root (admin)").wait_for()
+    assert saved_runs(root) == ["Bob's <b>bakery</b>", "street.mp4"]
+    # Compare draws Bob's name literally in the chart's legend and titles, not bold.
+    root.goto(f"{url}/compare?a={bobs.id}&b={mine.id}")
+    legend = root.locator(".js-plotly-plot .legendtext")
+    legend.first.wait_for()
+    assert "A: Bob's <b>bakery</b> · IN" in legend.all_text_contents()  # SVG: no innerText
+    assert root.locator(".js-plotly-plot .legendtext [style*='bold']").count() == 0
+    root.get_by_text("A: Bob's <b>bakery</b>", exact=True).first.wait_for()
+    root.screenshot(path=ARTIFACTS / "accounts_compare_literal_names.png", full_page=True)
     assert saved_runs(root) == ["Bob's <b>bakery</b>", "street.mp4"]
     row = root.locator(f".st-key-runs_row_{bobs.id}")
     row.get_by_role("button", name="Rename").click()
     root.get_by_role("textbox", name="New name").fill("Bakery, by Root")
     root.get_by_role("button", name="Save name").click()
     root.get_by_text("Renamed to Bakery, by Root.").wait_for()
+    row.get_by_role("link", name="Bakery, by Root").wait_for()  # the rerun has drawn it
+    root.locator(f".st-key-runs_row_{mine.id}").get_by_role("link", name="street.mp4").wait_for()
     root.locator(f".st-key-runs_row_{mine.id}").get_by_role("button", name="Delete").click()
     root.get_by_role("button", name="Delete for good").click()
     root.get_by_text("Deleted street.mp4.").wait_for()
@@ -230,5 +255,3 @@ def test_two_people_a_share_link_an_admin_and_signing_out(
     alice.get_by_role("button", name="End session").click()
     alice.get_by_text("Sign in to analyse videos").wait_for()
     assert alice.get_by_text("Signed in as").count() == 0
-    for page in (alice, bob, root):
-        page.context.close()
