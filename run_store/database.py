@@ -60,8 +60,9 @@ def prepare(engine: Engine) -> None:
 
 
 # (table, column, SQL type): columns added after the table was first released.
-_ADDED_COLUMNS = (("runs", "owner", "TEXT"),)
-_ADDED_INDEXES = ("CREATE INDEX IF NOT EXISTS ix_runs_owner ON runs (owner)",)
+_ADDED_COLUMNS = (("runs", "owner", "TEXT"), ("cameras", "owner", "TEXT"))
+_ADDED_INDEXES = ("CREATE INDEX IF NOT EXISTS ix_runs_owner ON runs (owner)",
+                  "CREATE INDEX IF NOT EXISTS ix_cameras_owner ON cameras (owner)")
 
 
 def migrate(engine: Engine) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.access.limits import UserLimits, limit_reached
-from dashboard.access.rules import audience, can_manage, can_view
+from dashboard.access.rules import audience, can_manage, can_view, owned_by
 from dashboard.access.viewer import Viewer
 
 ADMINS = frozenset({"root@example.org"})
@@ -51,6 +51,8 @@ def test_lists_show_own_and_shared_runs_to_people_everything_to_admins() -> None
                                "shared_with": "alice@example.org"}
     assert audience(ROOT) == {} and audience(ALONE) == {}
     assert audience(STRANGER) is None
+    assert (owned_by(ALICE), owned_by(ROOT), owned_by(ALONE), owned_by(STRANGER)) == (
+        "alice@example.org", None, None, "")  # whose cameras each one's list shows
 
 
 def test_limits_say_which_one_was_reached() -> None:
@@ -60,4 +62,6 @@ def test_limits_say_which_one_was_reached() -> None:
     assert "(10 MB)" in (limit_reached(limits, runs=0, storage_bytes=10_000_000) or "")
     assert "(1)" in (limit_reached(limits, runs=9, storage_bytes=0, cameras=1,
                                    adding="camera") or "")
+    assert limit_reached(limits, runs=9, storage_bytes=10**9, cameras=0,
+                         adding="camera") is None  # runs and storage do not stop cameras
     assert limit_reached(UserLimits(), runs=10**6, storage_bytes=10**12, cameras=99) is None

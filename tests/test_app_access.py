@@ -12,9 +12,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.access.widgets import LINK_GONE
-from dashboard.common.links import COMPARE_PAGE, LIVE_PAGE, RUN_PAGE, RUNS_PAGE
+from dashboard.common.links import (
+    CAMERA_PAGE,
+    CAMERAS_PAGE,
+    COMPARE_PAGE,
+    LIVE_PAGE,
+    RUN_PAGE,
+    RUNS_PAGE,
+)
 from dashboard.runs.dashboard_widgets import NOT_FOUND
-from run_store import RunRecord, RunStore
+from run_store import CameraStore, RunRecord, RunStore
 from tests.saved_runs import SETTINGS, analysed, street_video
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -72,7 +79,7 @@ def test_without_sign_in_the_sidebar_says_everyone_sees_everything(alices: RunRe
     assert "Alice" in shown_text(at)  # the one user sees every run, as before
 
 
-@pytest.mark.parametrize("page", [None, LIVE_PAGE, RUNS_PAGE, COMPARE_PAGE])
+@pytest.mark.parametrize("page", [None, LIVE_PAGE, CAMERAS_PAGE, RUNS_PAGE, COMPARE_PAGE])
 def test_with_sign_in_pages_ask_to_sign_in_and_show_no_run(page: str | None,
                                                            alices: RunRecord) -> None:
     at = visit(page)
@@ -178,3 +185,13 @@ def test_the_limit_per_person_is_stated_when_reached(
     assert any("You have 1 saved runs, the most this server allows per person (1)" in e.value
                for e in at.error)
     assert not at.metric  # nothing ran
+
+
+def test_a_camera_link_shows_nothing_to_a_stranger_or_another_person(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, store: RunStore) -> None:
+    cameras = CameraStore(None, tmp_path)
+    door = cameras.add("Alice's door", "rtsp://alice:pw@cam/1", {}, owner="alice@example.org")
+    cameras.close()
+    for who in (None, "bob@example.org"):
+        at = visit(CAMERA_PAGE, who=who, camera=door.id)
+        assert at.error and "Alice" not in shown_text(at)

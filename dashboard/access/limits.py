@@ -28,7 +28,8 @@ def limit_reached(limits: UserLimits, *, runs: int, storage_bytes: int,
     if adding == "run" and limits.runs is not None and runs >= limits.runs:
         return (f"You have {runs} saved runs, the most this server allows per person "
                 f"({limits.runs}). Delete some in Saved runs to analyse more.")
-    if limits.storage_mb is not None and storage_bytes >= limits.storage_mb * 1e6:
+    if adding == "run" and limits.storage_mb is not None and (
+            storage_bytes >= limits.storage_mb * 1e6):
         return (f"Your saved runs take {storage_bytes / 1e6:.0f} MB, the most this server "
                 f"allows per person ({limits.storage_mb:g} MB). Delete some in Saved runs "
                 "to make room.")

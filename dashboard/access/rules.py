@@ -13,7 +13,7 @@ from typing import TypedDict
 
 from dashboard.access.viewer import Viewer
 
-__all__ = ["Audience", "audience", "can_manage", "can_view"]
+__all__ = ["Audience", "audience", "can_manage", "can_view", "owned_by"]
 
 
 
@@ -35,6 +35,14 @@ def can_view(viewer: Viewer, owner: str | None, *, shared: bool = False) -> bool
     """Whether `viewer` may see a thing owned by `owner`; `shared`: it was shared with
     them, or they hold a live link to it."""
     return shared or can_manage(viewer, owner)
+
+
+def owned_by(viewer: Viewer) -> str | None:
+    """Whose things (cameras) `viewer`'s lists show: None for everyone's (no sign-in,
+    or an admin), else their own ('' for nobody, when not signed in)."""
+    if not viewer.sign_in or viewer.admin:
+        return None
+    return viewer.id or ""
 
 
 def audience(viewer: Viewer) -> Audience | None:

@@ -17,8 +17,9 @@ from dashboard.common.widgets import copy_link, current_run_link
 from dashboard.runs.words import created_text, viewer_zone
 from run_store import RunRecord, RunStore, ShareLink
 
-__all__ = ["LINK_GONE", "account_sidebar", "current_viewer", "limit_note", "may_manage",
-           "may_view", "share_panel", "sign_in_gate", "visible_runs"]
+__all__ = ["LINK_GONE", "account_sidebar", "camera_limit_note", "current_viewer",
+           "limit_note", "may_manage", "may_view", "share_panel", "sign_in_gate",
+           "visible_runs"]
 
 KEY = "access"
 LINK_GONE = "This link no longer works."
@@ -97,6 +98,14 @@ def limit_note(store: RunStore, viewer: Viewer) -> str | None:
         return None
     runs, used = store.usage(viewer.id)
     return limit_reached(runtime.settings().user_limits, runs=runs, storage_bytes=used)
+
+
+def camera_limit_note(viewer: Viewer, cameras: int) -> str | None:
+    """Why `viewer`, who has `cameras` cameras, may not add another, or None."""
+    if not viewer.sign_in or viewer.id is None:
+        return None
+    return limit_reached(runtime.settings().user_limits, runs=0, storage_bytes=0,
+                         cameras=cameras, adding="camera")
 
 
 def share_panel(store: RunStore, record: RunRecord) -> None:
