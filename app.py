@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import runtime
+from dashboard.access.widgets import account_sidebar
 from dashboard.common.branding import page_icon
 from dashboard.common.links import (
     CAMERA_PAGE,
@@ -46,5 +47,6 @@ page = st.navigation([
     st.Page(CAMERA_PAGE, title="Camera dashboard", icon=":material/dashboard:",
             url_path="camera", visibility="hidden", default=camera_link_opened),
 ])
+account_sidebar()  # sign in or out; without sign-in, who can see what
 page.run()
 st.sidebar.caption("Video heatmaps and line/zone counting: open source (AGPL-3.0).")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import runtime
+from dashboard.access.widgets import sign_in_gate
 from dashboard.analysis.widgets import model_banner, sidebar_settings
 from dashboard.live.widgets import (
     KEY,
@@ -29,6 +30,7 @@ from dashboard.live.widgets import (
 runtime.current_session()  # this tab's files: removed when the session ends
 state = live_state()
 st.title("Live webcam")
+sign_in_gate("analyse a camera live")
 st.write("Point a camera at a scene: each frame is analysed on this server and comes "
          "back with the heatmap, the tracked objects and the counts drawn on it.")
 settings = sidebar_settings(KEY)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import runtime
+from dashboard.access.widgets import sign_in_gate
 from dashboard.analysis.widgets import model_banner, sidebar_settings
 from dashboard.common.text import plain
 from dashboard.regions.widgets import region_editor
@@ -25,6 +26,7 @@ state = upload_state()
 st.title("Video heatmap")
 st.write("See where people and things move in a video from a fixed camera, and count "
          "them crossing a line or entering a zone.")
+sign_in_gate("analyse videos")
 # The uploader is drawn before the sidebar's model is settled (the first visit to a
 # server loads Ultralytics and tries the default weights: seconds), so the page is
 # usable at once; the banner's place says the model is loading meanwhile.

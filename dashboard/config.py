@@ -20,6 +20,14 @@ what it holds and what it should hold; the app shows it and starts no page.
 | HEATMAP_CAMERA_CPUS | 0.5 | CPUs each camera's worker asks Ray for |
 | HEATMAP_CAMERA_GPUS | 0 | GPU share each camera's worker asks Ray for |
 | HEATMAP_CAMERA_INTERVAL_S | 60 | a camera's counts are stored per this many seconds |
+| HEATMAP_ADMINS | none | emails (comma-separated) of those who may manage everything |
+| HEATMAP_USER_MAX_RUNS | no limit | saved runs (uploads, live sessions) per person |
+| HEATMAP_USER_MAX_STORAGE_MB | no limit | storage of saved runs per person, in MB |
+| HEATMAP_USER_MAX_CAMERAS | no limit | cameras per person |
+
+Sign-in is on when `.streamlit/secrets.toml` has an `[auth]` section (Streamlit's own
+OIDC: `redirect_uri`, `cookie_secret`, `client_id`, `client_secret`,
+`server_metadata_url`); admins and the limits per person apply only then.
 """
 
 from __future__ import annotations
@@ -28,8 +36,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
+from dashboard.access.limits import UserLimits
 from dashboard.live.ice import IceConfig, ice_config
 from workers import WorkerSettings
 
@@ -38,7 +47,9 @@ __all__ = ["VARIABLES", "Settings", "SettingsError"]
 VARIABLES = ("HEATMAP_DATA_DIR", "DATABASE_URL", "HEATMAP_MAX_ANALYSES", "HEATMAP_ICE_SERVERS",
              "HEATMAP_SAMPLE_VIDEO", "HEATMAP_CACHE_DIR", "HEATMAP_ABANDON_S",
              "HEATMAP_SESSION_TTL_H", "RAY_ADDRESS", "HEATMAP_RAY_CPUS", "HEATMAP_CAMERA_CPUS",
-             "HEATMAP_CAMERA_GPUS", "HEATMAP_CAMERA_INTERVAL_S")
+             "HEATMAP_CAMERA_GPUS", "HEATMAP_CAMERA_INTERVAL_S", "HEATMAP_ADMINS",
+             "HEATMAP_USER_MAX_RUNS", "HEATMAP_USER_MAX_STORAGE_MB", "HEATMAP_USER_MAX_CAMERAS")
+_AUTH_KEYS = ("redirect_uri", "cookie_secret")  # Streamlit's own sign-in needs both
 
 
 class SettingsError(ValueError):
@@ -58,6 +69,9 @@ class Settings:
     abandon_s: float = 60.0
     session_ttl_h: float = 24.0
     workers: WorkerSettings | None = None  # the camera tier; None: defaults for data_dir
+    sign_in: bool = False  # secrets.toml has [auth]
+    admins: frozenset[str] = frozenset()  # emails, lower case
+    user_limits: UserLimits = field(default_factory=UserLimits)
 
     @property
     def camera_workers(self) -> WorkerSettings:
@@ -68,8 +82,8 @@ class Settings:
     @classmethod
     def from_environ(cls, environ: Mapping[str, str], secrets: Mapping[str, Any] | None = None,
                      *, cwd: Path | None = None) -> Settings:
-        """The settings in `environ` (and `secrets`, for the ICE servers); SettingsError
-        for the first value that is not valid."""
+        """The settings in `environ` (and `secrets`, for the ICE servers and sign-in);
+        SettingsError for the first value that is not valid."""
         base = cwd or Path.cwd()
         data_dir = _path(environ, "HEATMAP_DATA_DIR") or base / "data"
         sample = _path(environ, "HEATMAP_SAMPLE_VIDEO")
@@ -95,7 +109,25 @@ class Settings:
             abandon_s=_positive(environ, "HEATMAP_ABANDON_S", 60.0),
             session_ttl_h=_positive(environ, "HEATMAP_SESSION_TTL_H", 24.0),
             workers=workers,
+            sign_in=_sign_in(secrets or {}),
+            admins=frozenset(e.strip().lower() for e in environ.get("HEATMAP_ADMINS", "")
+                             .split(",") if e.strip()),
+            user_limits=UserLimits(
+                runs=_whole(environ, "HEATMAP_USER_MAX_RUNS", None),
+                storage_mb=_positive(environ, "HEATMAP_USER_MAX_STORAGE_MB", None),
+                cameras=_whole(environ, "HEATMAP_USER_MAX_CAMERAS", None)),
         )
+
+
+def _sign_in(secrets: Mapping[str, Any]) -> bool:
+    auth = secrets.get("auth")
+    if auth is None:
+        return False
+    missing = [key for key in _AUTH_KEYS if not (isinstance(auth, Mapping) and auth.get(key))]
+    if missing:
+        raise SettingsError(f"secrets.toml [auth] lacks {', '.join(missing)}: add it (see the "
+                            "README, Sign-in), or remove [auth] to run without sign-in.")
+    return True
 
 
 def _path(environ: Mapping[str, str], name: str) -> Path | None:
@@ -103,7 +135,11 @@ def _path(environ: Mapping[str, str], name: str) -> Path | None:
     return Path(value).expanduser() if value else None
 
 
-def _whole(environ: Mapping[str, str], name: str, default: int) -> int:
+@overload
+def _whole(environ: Mapping[str, str], name: str, default: int) -> int: ...
+@overload
+def _whole(environ: Mapping[str, str], name: str, default: None) -> int | None: ...
+def _whole(environ: Mapping[str, str], name: str, default: int | None) -> int | None:
     text = environ.get(name, "").strip()
     if not text:
         return default
@@ -113,11 +149,15 @@ def _whole(environ: Mapping[str, str], name: str, default: int) -> int:
         value = 0
     if value < 1:
         raise SettingsError(f"{name} must be a whole number of 1 or more, got {text!r}. "
-                            f"Fix it or unset it (default {default}).")
+                            f"Fix it or unset it ({_default_text(default)}).")
     return value
 
 
-def _positive(environ: Mapping[str, str], name: str, default: float) -> float:
+@overload
+def _positive(environ: Mapping[str, str], name: str, default: float) -> float: ...
+@overload
+def _positive(environ: Mapping[str, str], name: str, default: None) -> float | None: ...
+def _positive(environ: Mapping[str, str], name: str, default: float | None) -> float | None:
     text = environ.get(name, "").strip()
     if not text:
         return default
@@ -127,5 +167,9 @@ def _positive(environ: Mapping[str, str], name: str, default: float) -> float:
         value = math.nan
     if not (value > 0 and math.isfinite(value)):
         raise SettingsError(f"{name} must be a number above 0, got {text!r}. Fix it or "
-                            f"unset it (default {default:g}).")
+                            f"unset it ({_default_text(default)}).")
     return value
+
+
+def _default_text(default: float | None) -> str:
+    return "no limit" if default is None else f"default {default:g}"

@@ -34,6 +34,7 @@ from run_store.errors import (
 from run_store.folder import EVENT_COLUMNS, SAVED_FILES, SERIES_COLUMNS
 from run_store.ids import check_run_id, is_run_id, new_run_id
 from run_store.record import RunKind, RunRecord, RunStatus
+from run_store.sharing import ShareLink, is_token
 from run_store.store import MAX_NAME_LENGTH, RunStore
 
 __all__ = [
@@ -60,8 +61,10 @@ __all__ = [
     "RunRecord",
     "RunStatus",
     "RunStore",
+    "ShareLink",
     "check_camera_id",
     "check_run_id",
     "is_run_id",
+    "is_token",
     "new_run_id",
 ]

@@ -48,6 +48,14 @@ class RunFolders:
             raise
         return final
 
+    def size(self, run_id: str) -> int:
+        """Bytes the run's files take (0 for a folder that is gone)."""
+        folder = self.folder(run_id)
+        try:
+            return sum(entry.stat().st_size for entry in folder.iterdir() if entry.is_file())
+        except FileNotFoundError:
+            return 0
+
     def remove(self, run_id: str) -> None:
         """Delete the run's folder. It is renamed to a hidden name first, so a deletion
         that fails half-way leaves an orphan for `remove_orphans`, not a broken run."""

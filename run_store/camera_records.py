@@ -54,6 +54,7 @@ class CameraRecord:
     desired: DesiredState
     created: datetime
     counted_until: datetime | None  # end of the last data flushed by its worker
+    owner: str | None = None  # who added it when signed in; None: without sign-in
 
 
 @dataclass(frozen=True)

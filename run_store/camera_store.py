@@ -85,13 +85,16 @@ class CameraStore:
 
     # -- cameras -------------------------------------------------------------------
 
-    def add(self, name: str, url: str, settings: dict[str, Any]) -> CameraRecord:
-        """A new camera, desired state "stopped". ValueError/TypeError for a bad name,
-        URL or settings (not plain JSON); nothing is saved then."""
+    def add(self, name: str, url: str, settings: dict[str, Any], *,
+            owner: str | None = None) -> CameraRecord:
+        """A new camera, desired state "stopped", owned by `owner` (None: added without
+        sign-in). ValueError/TypeError for a bad name, URL or settings (not plain
+        JSON); nothing is saved then."""
         _check_text(name, "a camera name", MAX_CAMERA_NAME)
         _check_text(url, "a camera URL", MAX_URL_LENGTH)
         row = CameraRow(id=new_camera_id(), name=name, url=url, settings=_json_copy(settings),
-                        desired="stopped", created=self._clock(), counted_until=None)
+                        desired="stopped", created=self._clock(), counted_until=None,
+                        owner=owner)
         with self._transaction() as session:
             session.add(row)
         return _camera(row)
@@ -102,9 +105,11 @@ class CameraStore:
             row = session.get(CameraRow, camera_id)
             return None if row is None else _camera(row)
 
-    def list(self) -> builtins.list[CameraRecord]:
-        """Every camera, oldest first."""
+    def list(self, owner: str | None = None) -> builtins.list[CameraRecord]:
+        """Every camera (or only `owner`'s), oldest first."""
         query = select(CameraRow).order_by(CameraRow.created, CameraRow.id)
+        if owner is not None:
+            query = query.where(CameraRow.owner == owner)
         with self._transaction() as session:
             return [_camera(row) for row in session.scalars(query)]
 
@@ -269,7 +274,7 @@ class CameraStore:
 def _camera(row: CameraRow) -> CameraRecord:
     return CameraRecord(id=row.id, name=row.name, url=row.url, settings=row.settings,
                         desired=cast(DesiredState, row.desired), created=row.created,
-                        counted_until=row.counted_until)
+                        counted_until=row.counted_until, owner=row.owner)
 
 
 def _row(camera_id: str, record: Any) -> dict[str, Any]:

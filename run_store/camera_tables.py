@@ -41,6 +41,9 @@ class CameraRow(Base):
     desired: Mapped[str] = mapped_column(String(8))
     created: Mapped[datetime] = mapped_column(UtcDateTime)
     counted_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # Who added it when signed in (None: without sign-in); `database.migrate` adds the
+    # column to databases made before it.
+    owner: Mapped[str | None] = mapped_column(Text, nullable=True, index=True)
 
 
 class IntervalRow(Base):

@@ -5,6 +5,9 @@ block a writer, with a busy timeout, so a writer waits for another's commit inst
 failing. Every write the store makes is a single statement, so no transaction ever
 has to upgrade a read lock to a write lock (which SQLite refuses without waiting).
 WAL needs the data folder on a local disk: for a shared server, use PostgreSQL.
+
+Tables are created from the schema's metadata; a column added to an existing table
+since the first release is added by `migrate`, idempotently, on both backends.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from run_store.schema import Base
 
-__all__ = ["BUSY_TIMEOUT_S", "SQLITE_FILE", "make_engine", "prepare", "resolve_url"]
+__all__ = ["BUSY_TIMEOUT_S", "SQLITE_FILE", "make_engine", "migrate", "prepare",
+           "resolve_url"]
 
 SQLITE_FILE = "runs.sqlite3"
 BUSY_TIMEOUT_S = 30
@@ -52,6 +56,34 @@ def prepare(engine: Engine) -> None:
         Base.metadata.create_all(engine)
     except DBAPIError:
         Base.metadata.create_all(engine)
+    migrate(engine)
+
+
+# (table, column, SQL type): columns added after the table was first released.
+_ADDED_COLUMNS = (("runs", "owner", "TEXT"), ("cameras", "owner", "TEXT"))
+_ADDED_INDEXES = ("CREATE INDEX IF NOT EXISTS ix_runs_owner ON runs (owner)",
+                  "CREATE INDEX IF NOT EXISTS ix_cameras_owner ON cameras (owner)")
+
+
+def migrate(engine: Engine) -> None:
+    """Add the columns (and their indexes) a database made by an older release lacks.
+    Safe to run again, and from two processes at once: a column the other process
+    added meanwhile is taken as added."""
+    for table, column, sql_type in _ADDED_COLUMNS:
+        if column in {c["name"] for c in inspect(engine).get_columns(table)}:
+            continue
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
+        except DBAPIError:
+            if column not in {c["name"] for c in inspect(engine).get_columns(table)}:
+                raise
+    for statement in _ADDED_INDEXES:
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(statement))
+        except DBAPIError:  # made by another process between its check and ours
+            pass
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -31,6 +31,7 @@ class RunRecord:
     total_tracks: int
     files: tuple[str, ...]  # the names `RunStore.file_path` serves
     thumbnail: bytes = field(repr=False)
+    owner: str | None = None  # who made it when signed in; None: made without sign-in
 
     @property
     def partial(self) -> bool:

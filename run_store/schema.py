@@ -11,6 +11,13 @@ stored as lists of rows in the CSV column order, and loaded only when asked for
 The compressed heatmap and the thumbnail are in the row for the same reason (a few
 kB to a few MB); only the files offered for download (the annotated video above all)
 live in the run's folder beside the database.
+
+Ownership: `runs.owner` is the signed-in person who made the run (their id as the app
+gives it, an email address), NULL for a run made without sign-in. `share_links` holds
+only a hash of each link's token (the token itself is shown once, to the owner), and
+`share_visits` who opened a link while signed in: a run is shared with them while that
+link is neither revoked nor expired, so revoking a link takes their access away at once.
+A camera row can carry an owner the same way and be checked by the same rules.
 """
 
 from __future__ import annotations
@@ -18,12 +25,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["Base", "RunRow", "UtcDateTime"]
+__all__ = ["Base", "RunRow", "ShareLinkRow", "ShareVisitRow", "UtcDateTime"]
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -67,3 +74,27 @@ class RunRow(Base):
     heatmap: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     events: Mapped[list[list[Any]]] = mapped_column(JSON, deferred=True)
     series: Mapped[list[list[Any]]] = mapped_column(JSON, deferred=True)
+    # Added after the first release: `database.migrate` adds it to older databases.
+    owner: Mapped[str | None] = mapped_column(Text, nullable=True, index=True)
+
+
+class ShareLinkRow(Base):
+    __tablename__ = "share_links"
+
+    id: Mapped[str] = mapped_column(String(22), primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(22), ForeignKey("runs.id", ondelete="CASCADE"),
+                                        index=True)
+    token_hash: Mapped[str] = mapped_column(String(64))  # sha256 hex of the token
+    label: Mapped[str] = mapped_column(Text)  # who it is for, in the owner's words
+    created: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    revoked: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class ShareVisitRow(Base):
+    __tablename__ = "share_visits"
+
+    link_id: Mapped[str] = mapped_column(
+        String(22), ForeignKey("share_links.id", ondelete="CASCADE"), primary_key=True)
+    visitor: Mapped[str] = mapped_column(Text, primary_key=True)
+    first_seen: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -4,6 +4,10 @@ A save reads and checks the whole analysis folder first, then places the run's f
 (all or none, see `blobs`), then inserts the row in one transaction. The row is what
 makes a run visible, so until the commit nobody sees the run, and a failure at any step
 removes whatever the earlier steps made.
+
+Who may see or change a run is the app's decision, not the store's: the store records
+each run's owner and its share links, and answers who owns what and with whom a run is
+shared (`list(owner=..., shared_with=...)`, `shared_with`, `open_link`).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, delete, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from run_store.blobs import RunFolders
@@ -29,7 +33,8 @@ from run_store.errors import RunNotFound
 from run_store.folder import EVENT_COLUMNS, SAVED_FILES, SERIES_COLUMNS, AnalysisFolder
 from run_store.ids import check_run_id, new_run_id
 from run_store.record import RunKind, RunRecord, RunStatus
-from run_store.schema import RunRow
+from run_store.schema import RunRow, ShareLinkRow, ShareVisitRow
+from run_store.sharing import ShareLink, check_label, is_token, matches, new_token, token_hash
 
 __all__ = ["MAX_NAME_LENGTH", "RunStore"]
 
@@ -75,10 +80,12 @@ class RunStore:
         self._engine.dispose()
 
     def save_run(self, output_dir: str | Path, *, name: str | None = None,
-                 settings: dict[str, Any], kind: RunKind = "upload") -> RunRecord:
+                 settings: dict[str, Any], kind: RunKind = "upload",
+                 owner: str | None = None) -> RunRecord:
         """Save the analysis in `output_dir` (as `heatmap_core.analyse_video` writes it)
         as a new run, "partial" when its summary says so. The folder is copied, not
-        moved. `name` defaults to the video's name.
+        moved. `name` defaults to the video's name; `owner` is who made it (None: made
+        without sign-in).
 
         Raises IncompleteRun for a folder without summary.json or with a missing or
         damaged file; ValueError for a bad name or kind; TypeError (or ValueError, for
@@ -98,7 +105,7 @@ class RunStore:
             summary=summary, in_count=summary["in_count"], out_count=summary["out_count"],
             total_tracks=summary["total_tracks"], files=list(analysis.files),
             thumbnail=analysis.thumbnail_jpeg, heatmap=analysis.heatmap_npz,
-            events=analysis.events, series=analysis.series)
+            events=analysis.events, series=analysis.series, owner=owner)
         self._prepare()
         self._folders.place(row.id, analysis.path, analysis.files)
         try:
@@ -117,13 +124,23 @@ class RunStore:
             return None if row is None else _record(row)
 
     def list(self, name_contains: str | None = None, since: datetime | None = None,
-             until: datetime | None = None, limit: int = 100) -> builtins.list[RunRecord]:
+             until: datetime | None = None, limit: int = 100, *, owner: str | None = None,
+             shared_with: str | None = None) -> builtins.list[RunRecord]:
         """Runs newest first: names containing `name_contains` (any case, taken
         literally: % and _ are not wildcards), created at or after `since` and before
-        `until` (datetimes with a time zone), at most `limit` of them."""
+        `until` (datetimes with a time zone), at most `limit` of them. With `owner`
+        and/or `shared_with`, only the runs that `owner` made or that were shared with
+        `shared_with` (a live link they opened); without either, every run."""
         if limit < 1:
             raise ValueError(f"limit must be 1 or more, got {limit}")
         query = select(RunRow).order_by(RunRow.created.desc(), RunRow.id).limit(limit)
+        audience = []
+        if owner is not None:
+            audience.append(RunRow.owner == owner)
+        if shared_with is not None:
+            audience.append(RunRow.id.in_(self._shared_runs(shared_with)))
+        if audience:
+            query = query.where(or_(*audience))
         if name_contains:
             query = query.where(RunRow.name.icontains(name_contains, autoescape=True))
         if since is not None:
@@ -146,11 +163,17 @@ class RunStore:
             return _record(session.get_one(RunRow, run_id))
 
     def delete(self, run_id: str) -> None:
-        """Delete the run's row, then its files; RunNotFound if it is already gone."""
+        """Delete the run's row and its links, then its files; RunNotFound if it is
+        already gone."""
         check_run_id(run_id)
         statement = (delete(RunRow).where(RunRow.id == run_id)
                      .execution_options(synchronize_session=False))
-        with self._transaction() as session:
+        links = select(ShareLinkRow.id).where(ShareLinkRow.run_id == run_id)
+        with self._transaction() as session:  # SQLite enforces no foreign keys: by hand
+            session.execute(delete(ShareVisitRow).where(ShareVisitRow.link_id.in_(links))
+                            .execution_options(synchronize_session=False))
+            session.execute(delete(ShareLinkRow).where(ShareLinkRow.run_id == run_id)
+                            .execution_options(synchronize_session=False))
             result = cast(CursorResult[Any], session.execute(statement))
             if result.rowcount == 0:
                 raise RunNotFound(run_id)
@@ -184,6 +207,97 @@ class RunStore:
         """The rows of series.csv (counts per time bin), typed, like `events`."""
         rows = self._column(run_id, RunRow.series)
         return [dict(zip(SERIES_COLUMNS, row, strict=True)) for row in rows]
+
+    def usage(self, owner: str) -> tuple[int, int]:
+        """(runs, bytes) that `owner`'s saved runs take: the rows' images and the files
+        in their folders."""
+        query = select(RunRow.id, func.length(RunRow.thumbnail) + func.length(RunRow.heatmap)
+                       ).where(RunRow.owner == owner)
+        with self._transaction() as session:
+            rows = session.execute(query).all()
+        return len(rows), sum(int(size or 0) + self._folders.size(run_id)
+                              for run_id, size in rows)
+
+    # --- share links ------------------------------------------------------------------
+
+    def share(self, run_id: str, *, label: str = "", expires: datetime | None = None
+              ) -> tuple[ShareLink, str]:
+        """A new share link to the run: the link and its token (shown once: only its
+        hash is kept). RunNotFound if the run is gone."""
+        check_run_id(run_id)
+        label = check_label(label)
+        if expires is not None:
+            _aware(expires, "expires")
+        token = new_token()
+        row = ShareLinkRow(id=new_run_id(), run_id=run_id, token_hash=token_hash(token),
+                           label=label, created=self._created(), expires=expires, revoked=None)
+        with self._transaction() as session:
+            if session.get(RunRow, run_id) is None:
+                raise RunNotFound(run_id)
+            session.add(row)
+        return _link(row, ()), token
+
+    def share_links(self, run_id: str) -> builtins.list[ShareLink]:
+        """The run's links, newest first, revoked and expired ones included."""
+        check_run_id(run_id)
+        query = (select(ShareLinkRow).where(ShareLinkRow.run_id == run_id)
+                 .order_by(ShareLinkRow.created.desc(), ShareLinkRow.id))
+        with self._transaction() as session:
+            rows = list(session.scalars(query))
+            visits = session.execute(
+                select(ShareVisitRow.link_id, ShareVisitRow.visitor)
+                .where(ShareVisitRow.link_id.in_([row.id for row in rows]))
+                .order_by(ShareVisitRow.first_seen, ShareVisitRow.visitor)).all()
+        return [_link(row, tuple(v for link_id, v in visits if link_id == row.id))
+                for row in rows]
+
+    def revoke_link(self, run_id: str, link_id: str) -> None:
+        """Stop the run's link `link_id` working, at once (again: no change)."""
+        check_run_id(run_id)
+        check_run_id(link_id)
+        statement = (update(ShareLinkRow)
+                     .where(ShareLinkRow.id == link_id, ShareLinkRow.run_id == run_id,
+                            ShareLinkRow.revoked.is_(None))
+                     .values(revoked=self._created())
+                     .execution_options(synchronize_session=False))
+        with self._transaction() as session:
+            session.execute(statement)
+
+    def open_link(self, run_id: str, token: str, visitor: str | None = None
+                  ) -> ShareLink | None:
+        """The live link of the run whose token is `token`, or None (no such link,
+        revoked or expired). A signed-in `visitor` is remembered: the run is then
+        shared with them (in their list) while the link stays live."""
+        check_run_id(run_id)
+        if not is_token(token):
+            return None
+        now = self._created()
+        with self._transaction() as session:
+            rows = session.scalars(select(ShareLinkRow).where(ShareLinkRow.run_id == run_id))
+            found = None
+            for row in rows:  # every row is compared: no early exit to time
+                if matches(token, row.token_hash) and found is None:
+                    found = row
+            if found is None or not _link(found, ()).live(now):
+                return None
+            if visitor is not None and session.get(ShareVisitRow, (found.id, visitor)) is None:
+                session.add(ShareVisitRow(link_id=found.id, visitor=visitor, first_seen=now))
+            return _link(found, ())
+
+    def shared_with(self, run_id: str, visitor: str) -> bool:
+        """Whether `visitor` opened a link to the run that is still live."""
+        check_run_id(run_id)
+        with self._transaction() as session:
+            return session.scalar(
+                select(func.count()).where(RunRow.id == run_id,
+                                           RunRow.id.in_(self._shared_runs(visitor)))) != 0
+
+    def _shared_runs(self, visitor: str) -> Any:
+        now = self._created()
+        return (select(ShareLinkRow.run_id)
+                .join(ShareVisitRow, ShareVisitRow.link_id == ShareLinkRow.id)
+                .where(ShareVisitRow.visitor == visitor, ShareLinkRow.revoked.is_(None),
+                       or_(ShareLinkRow.expires.is_(None), ShareLinkRow.expires > now)))
 
     def remove_orphans(self, older_than: timedelta = timedelta(hours=1)) -> int:
         """Delete run folders that no row names, untouched for `older_than`: what a
@@ -223,7 +337,12 @@ def _record(row: RunRow) -> RunRecord:
         kind=cast(RunKind, row.kind), status=cast(RunStatus, row.status),
         settings=row.settings, summary=row.summary, in_count=row.in_count,
         out_count=row.out_count, total_tracks=row.total_tracks, files=tuple(row.files),
-        thumbnail=row.thumbnail)
+        thumbnail=row.thumbnail, owner=row.owner)
+
+
+def _link(row: ShareLinkRow, visitors: tuple[str, ...]) -> ShareLink:
+    return ShareLink(id=row.id, run_id=row.run_id, label=row.label, created=row.created,
+                     expires=row.expires, revoked=row.revoked, visitors=visitors)
 
 
 def _check_name(name: object) -> None:

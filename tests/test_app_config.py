@@ -71,3 +71,31 @@ def test_the_app_shows_a_bad_setting_and_starts_no_page(
     (error,) = at.error
     assert "HEATMAP_MAX_ANALYSES must be a whole number" in error.value
     assert not at.title  # no page ran
+
+
+def test_sign_in_admins_and_limits_per_person(tmp_path: Path) -> None:
+    plain = Settings.from_environ({}, cwd=tmp_path)
+    assert (plain.sign_in, plain.admins) == (False, frozenset())
+    assert (plain.user_limits.runs, plain.user_limits.storage_mb,
+            plain.user_limits.cameras) == (None, None, None)
+    auth = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
+                     "cookie_secret": "x" * 32, "client_id": "app"}}
+    settings = Settings.from_environ({
+        "HEATMAP_ADMINS": " Root@Example.org, ops@example.org ,",
+        "HEATMAP_USER_MAX_RUNS": "20", "HEATMAP_USER_MAX_STORAGE_MB": "512.5",
+        "HEATMAP_USER_MAX_CAMERAS": "2"}, auth, cwd=tmp_path)
+    assert settings.sign_in
+    assert settings.admins == {"root@example.org", "ops@example.org"}
+    assert (settings.user_limits.runs, settings.user_limits.storage_mb,
+            settings.user_limits.cameras) == (20, 512.5, 2)
+
+
+@pytest.mark.parametrize(("environ", "secrets", "named"), [
+    ({"HEATMAP_USER_MAX_RUNS": "0"}, {}, "HEATMAP_USER_MAX_RUNS"),
+    ({"HEATMAP_USER_MAX_STORAGE_MB": "lots"}, {}, "HEATMAP_USER_MAX_STORAGE_MB"),
+    ({}, {"auth": {"client_id": "app"}}, "redirect_uri, cookie_secret"),
+])
+def test_bad_sign_in_settings_are_named(tmp_path: Path, environ: dict, secrets: dict,
+                                        named: str) -> None:
+    with pytest.raises(SettingsError, match=named):
+        Settings.from_environ(environ, secrets, cwd=tmp_path)

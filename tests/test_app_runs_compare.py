@@ -165,3 +165,20 @@ def test_with_fewer_than_two_runs_it_says_what_is_needed(
     monkeypatch.delenv("DATABASE_URL", raising=False)
     at = open_compare()
     assert at.info[0].value == "Comparing needs two saved runs: analyse another video first."
+
+
+def test_names_with_tags_are_shown_literally_in_titles_legends_and_hover() -> None:
+    """Plotly draws '<b>x</b>' bold and '<br>' as a line break: a run's name is user
+    text, so every place it reaches a figure carries it as entities, never as tags."""
+    runs = [run("A: <b>x</b>"), run("B: a & b %{y}")]
+    counts, heat = counts_comparison_figure(runs), heat_comparison_figure(runs)
+    assert [t.name for t in counts.data][:2] == ["A: &lt;b&gt;x&lt;/b&gt; · IN",
+                                                 "A: &lt;b&gt;x&lt;/b&gt; · OUT"]
+    assert counts.data[2].meta == ("B: a &amp; b %{y}",)  # hover label: text, not a template
+    assert "<extra>%{meta[0]}</extra>" in counts.data[0].hovertemplate
+    assert [a.text for a in heat.layout.annotations] == ["A: &lt;b&gt;x&lt;/b&gt;",
+                                                         "B: a &amp; b %{y}"]
+    for figure in (counts, heat):
+        shown = figure.to_dict()
+        shown["layout"].pop("template", None)  # the theme's own markup, not ours
+        assert "<b>" not in str(shown)

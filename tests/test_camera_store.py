@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from sqlalchemy import create_engine
 
 from run_store import (
     CameraEvent,
@@ -264,3 +265,30 @@ def test_buckets_are_summed_by_the_database_on_either_backend(store: CameraStore
     assert store.buckets(camera.id, minute(20), minute(40), 600) == []  # nothing: no bucket
     window = store.buckets(camera.id, minute(5), minute(12), 3600)  # half-open window
     assert sum(b.out_count for b in window if b.class_name == "*") == 7
+
+
+def test_cameras_keep_their_owner_and_list_by_owner(store: CameraStore) -> None:
+    alices = store.add("Door", "rtsp://cam/1", {}, owner="alice@example.org")
+    nobodys = store.add("Yard", "rtsp://cam/2", {})
+    assert (store.get(alices.id).owner, nobodys.owner) == ("alice@example.org", None)
+    assert [c.id for c in store.list("alice@example.org")] == [alices.id]
+    assert [c.id for c in store.list()] == [alices.id, nobodys.id]
+    assert store.list("bob@example.org") == []
+
+
+def test_a_cameras_table_from_before_owners_is_migrated(database_url: str | None,
+                                                        tmp_path: Path) -> None:
+    old = CameraStore(database_url, tmp_path / "data")
+    kept = old.add("Door", "rtsp://cam/1", {})
+    old.close()
+    engine = create_engine(old.url)
+    with engine.begin() as connection:  # the table as the first camera release made it
+        connection.exec_driver_sql("DROP INDEX ix_cameras_owner")
+        connection.exec_driver_sql("ALTER TABLE cameras DROP COLUMN owner")
+    engine.dispose()
+    store = CameraStore(database_url, tmp_path / "data")
+    try:
+        assert store.get(kept.id).owner is None
+        assert store.add("Yard", "rtsp://cam/2", {}, owner="alice@example.org").owner
+    finally:
+        store.close()

@@ -27,6 +27,7 @@ import cv2
 import numpy as np
 import pandas as pd
 import pytest
+from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -40,6 +41,7 @@ from run_store import (
     RunRecord,
     RunStore,
     is_run_id,
+    is_token,
     new_run_id,
 )
 from tests.postgres_cluster import PostgresServer
@@ -524,7 +526,7 @@ def test_the_public_api_is_pinned():
         "EVENT_COLUMNS", "Flush", "Gap", "HeatSnapshot", "IncompleteRun", "IntervalCount",
         "InvalidCameraId", "InvalidRunId", "MAX_NAME_LENGTH", "Retention", "RunKind",
         "RunNotFound", "RunRecord", "RunStatus", "RunStore", "SAVED_FILES", "SERIES_COLUMNS",
-        "check_camera_id", "check_run_id", "is_run_id", "new_run_id"]
+        "ShareLink", "check_camera_id", "check_run_id", "is_run_id", "is_token", "new_run_id"]
 
 
 def test_importing_the_store_loads_no_ui_toolkit():
@@ -551,3 +553,105 @@ def test_a_live_run_without_a_video_is_saved_and_its_files_listed(tmp_path):
     with pytest.raises(FileNotFoundError):
         store.file_path(record.id, "annotated.mp4")
     assert store.file_path(record.id, "heatmap.png").exists()
+
+
+# --- Owners and share links -----------------------------------------------------------
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_runs_keep_their_owner_and_lists_show_what_one_owns(store: RunStore, analysis: Path):
+    alice = store.save_run(analysis, name="Alice's", settings=SETTINGS, owner="alice@x.org")
+    bob = store.save_run(analysis, name="Bob's", settings=SETTINGS, owner="bob@x.org")
+    nobody = store.save_run(analysis, name="Before sign-in", settings=SETTINGS)
+    assert (store.get(alice.id).owner, nobody.owner) == ("alice@x.org", None)
+    assert [r.id for r in store.list(owner="alice@x.org")] == [alice.id]
+    assert [r.id for r in store.list(owner="bob@x.org", shared_with="bob@x.org")] == [bob.id]
+    assert {r.id for r in store.list()} == {alice.id, bob.id, nobody.id}
+    assert store.list(owner="carol@x.org", shared_with="carol@x.org") == []
+    assert store.usage("alice@x.org")[0] == 1
+    assert store.usage("alice@x.org")[1] > len(alice.thumbnail)
+    assert store.usage("carol@x.org") == (0, 0)
+
+
+def test_a_share_link_opens_one_run_until_revoked(make_store, analysis: Path):
+    clock = Clock()
+    store = make_store(clock=clock)
+    run = store.save_run(analysis, name="Shop", settings=SETTINGS, owner="alice@x.org")
+    other = store.save_run(analysis, name="Other", settings=SETTINGS, owner="alice@x.org")
+    link, token = store.share(run.id, label="for Bob")
+    assert is_token(token) and token not in json.dumps(dataclasses.asdict(link), default=str)
+    assert store.open_link(other.id, token) is None  # one run's token opens only that run
+    assert store.open_link(run.id, token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+    assert store.open_link(run.id, "not a token") is None
+    assert not store.shared_with(run.id, "bob@x.org")
+    assert store.open_link(run.id, token, visitor="bob@x.org") == link
+    assert store.shared_with(run.id, "bob@x.org")
+    assert [r.id for r in store.list(owner="bob@x.org", shared_with="bob@x.org")] == [run.id]
+    assert store.share_links(run.id)[0].visitors == ("bob@x.org",)
+
+    clock.now += timedelta(minutes=1)
+    store.revoke_link(run.id, link.id)
+    assert store.open_link(run.id, token, visitor="bob@x.org") is None
+    assert not store.shared_with(run.id, "bob@x.org")
+    assert store.list(owner="bob@x.org", shared_with="bob@x.org") == []
+    revoked = store.share_links(run.id)[0]
+    assert revoked.revoked == clock.now and not revoked.live(clock.now)
+
+    fresh, fresh_token = store.share(run.id, label="for Bob, again")
+    assert fresh_token != token and store.open_link(run.id, fresh_token) == fresh
+    assert [x.id for x in store.share_links(run.id)] == [fresh.id, link.id]
+
+
+def test_an_expired_link_stops_working(make_store, analysis: Path):
+    clock = Clock()
+    store = make_store(clock=clock)
+    run = store.save_run(analysis, settings=SETTINGS, owner="alice@x.org")
+    _, token = store.share(run.id, expires=clock.now + timedelta(hours=1))
+    assert store.open_link(run.id, token, visitor="bob@x.org") is not None
+    clock.now += timedelta(hours=1)
+    assert store.open_link(run.id, token) is None
+    assert not store.shared_with(run.id, "bob@x.org")
+
+
+def test_deleting_a_run_deletes_its_links(store: RunStore, analysis: Path):
+    run = store.save_run(analysis, settings=SETTINGS, owner="alice@x.org")
+    _, token = store.share(run.id)
+    store.open_link(run.id, token, visitor="bob@x.org")
+    store.delete(run.id)
+    assert store.share_links(run.id) == []
+    with pytest.raises(RunNotFound):
+        store.share(run.id)
+
+
+def test_only_a_hash_of_a_token_is_stored(tmp_path: Path, analysis: Path):
+    store = RunStore(None, tmp_path)
+    run = store.save_run(analysis, settings=SETTINGS, owner="alice@x.org")
+    _, token = store.share(run.id)
+    store.close()
+    with contextlib.closing(sqlite3.connect(tmp_path / "runs.sqlite3")) as db:
+        dump = "\n".join(db.iterdump())
+    assert "share_links" in dump and token not in dump
+
+
+def test_a_database_from_before_owners_is_migrated_in_place(make_store, analysis: Path):
+    old = make_store()
+    kept = old.save_run(analysis, name="Kept", settings=SETTINGS)
+    old.close()
+    engine = create_engine(old.url)
+    with engine.begin() as connection:  # the table as the first release made it
+        connection.exec_driver_sql("DROP INDEX ix_runs_owner")
+        connection.exec_driver_sql("ALTER TABLE runs DROP COLUMN owner")
+    engine.dispose()
+    store = make_store()
+    assert store.get(kept.id).owner is None
+    mine = store.save_run(analysis, settings=SETTINGS, owner="alice@x.org")
+    assert [r.id for r in store.list(owner="alice@x.org")] == [mine.id]
+    make_store().list()  # a second start finds the column there: no error

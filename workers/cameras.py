@@ -70,9 +70,9 @@ class Cameras:
 
     # -- configuration -------------------------------------------------------------
 
-    def add_camera(self, config: CameraConfig) -> str:
-        """Store a new camera (stopped); its id."""
-        return self.store.add(config.name, config.url, config.to_settings()).id
+    def add_camera(self, config: CameraConfig, owner: str | None = None) -> str:
+        """Store a new camera (stopped) owned by `owner` (None: no sign-in); its id."""
+        return self.store.add(config.name, config.url, config.to_settings(), owner=owner).id
 
     def config(self, camera_id: str) -> CameraConfig:
         """The camera's config. Its `url` holds any password: never show it (show
@@ -125,9 +125,9 @@ class Cameras:
     def state(self, camera_id: str) -> CameraState:
         return self._states([self._record(camera_id)])[0]
 
-    def states(self) -> builtins.list[CameraState]:
-        """Every camera's state, oldest camera first."""
-        return self._states(self.store.list())
+    def states(self, owner: str | None = None) -> builtins.list[CameraState]:
+        """Every camera's state (or only `owner`'s), oldest camera first."""
+        return self._states(self.store.list(owner))
 
     def live_view(self, camera_id: str) -> bytes | None:
         """The running camera's newest annotated frame (JPEG, about 1/s); None when

@@ -12,6 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import runtime
+from dashboard.access.rules import can_view
+from dashboard.access.widgets import current_viewer
 from dashboard.cameras.analytics import (
     PERIODS,
     PeriodTotals,
@@ -42,8 +44,12 @@ def show_camera(camera_id: str | None) -> None:
     """The dashboard of `camera_id` (text from a link: checked here), or a clear message
     with the way to the list of cameras."""
     cameras = runtime.cameras()
+    viewer = current_viewer()
     try:
-        state = cameras.state(camera_id or "")
+        record = cameras.store.get(camera_id or "")
+        if record is None or not can_view(viewer, record.owner):
+            raise CameraNotFound(camera_id or "")  # the same answer as for no such camera
+        state = cameras.state(record.id)
     except (CameraNotFound, InvalidCameraId):
         st.error(f"{NOT_FOUND} Check the link, or find it in the list of cameras.",
                  icon=":material/link_off:")
@@ -51,9 +57,10 @@ def show_camera(camera_id: str | None) -> None:
         return
     st.title(plain(state.name))
     st.caption(plain(state.url))
-    with st.expander("Share this dashboard", icon=":material/link:"):
-        st.caption("Anyone with this link sees this camera's dashboard.")
-        copy_link(current_link(CAMERA_PARAM, state.camera_id))
+    if not viewer.sign_in:
+        with st.expander("Share this dashboard", icon=":material/link:"):
+            st.caption("Anyone with this link sees this camera's dashboard.")
+            copy_link(current_link(CAMERA_PARAM, state.camera_id))
     _live(state.camera_id)
     _history(state.camera_id)
     st.page_link(CAMERAS_PAGE, label="All cameras", icon=":material/videocam:")

@@ -16,6 +16,8 @@ import numpy.typing as npt
 import streamlit as st
 
 from dashboard import runtime
+from dashboard.access.rules import can_manage, owned_by
+from dashboard.access.widgets import camera_limit_note, current_viewer
 from dashboard.analysis.settings import AnalysisSettings
 from dashboard.common.links import CAMERA_PAGE, CAMERA_PARAM
 from dashboard.common.text import SETTINGS_PLACE, plain
@@ -45,7 +47,7 @@ def camera_list() -> None:
 def _states() -> None:
     """The rows, redrawn every two seconds on their own: states change by themselves."""
     try:
-        states = runtime.cameras().states()
+        states = runtime.cameras().states(owned_by(current_viewer()))
     except Exception as error:  # the database or the cluster: say so, keep the page
         st.error(f"The cameras cannot be read right now ({type(error).__name__}). Try again "
                  "in a moment.")
@@ -158,8 +160,14 @@ def _add(settings: AnalysisSettings, region: object, transport: str) -> None:
         _say("error", f"Not added: {error}.")
         return
     cameras = runtime.cameras()
+    viewer = current_viewer()
     try:
-        camera_id = cameras.add_camera(config)
+        refused = camera_limit_note(viewer, len(cameras.store.list(viewer.id))
+                                    if viewer.id else 0)
+        if refused:
+            _say("error", f"Not added: {refused}")
+            return
+        camera_id = cameras.add_camera(config, owner=viewer.id)
         cameras.start(camera_id)
     except Exception as error:  # the cluster or the database: the form stays filled in
         _say("error", f"The camera could not be started ({type(error).__name__}): try again "
@@ -173,6 +181,10 @@ def _add(settings: AnalysisSettings, region: object, transport: str) -> None:
 def _act(action: str, camera_id: str, name: str) -> None:
     cameras = runtime.cameras()
     try:
+        record = cameras.store.get(camera_id)
+        if record is not None and not can_manage(current_viewer(), record.owner):
+            _say("error", "Only the camera's owner (or an admin) can change it.")
+            return
         getattr(cameras, action)(camera_id)
     except Exception as error:
         _say("error", f"Could not {action} {plain(name)} ({type(error).__name__}): try again.")

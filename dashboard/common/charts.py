@@ -17,13 +17,25 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-__all__ = ["COLORS", "DIRECTIONS", "add_cumulative", "cumulative_counts", "increments_of_events",
-           "increments_of_series", "style_counts_figure"]
+__all__ = ["COLORS", "DIRECTIONS", "add_cumulative", "chart_text", "cumulative_counts",
+           "increments_of_events", "increments_of_series", "style_counts_figure"]
 
 DIRECTIONS = ("IN", "OUT")
 COLORS = {"IN": "#2f9e44", "OUT": "#d9480f"}
 _SERIES_COLUMNS = {"IN": "in", "OUT": "out"}
 Increment = tuple[float, int, int]  # (time_s, IN added, OUT added)
+_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def chart_text(text: str) -> str:
+    """User text (a run's name) as Plotly shows it literally: Plotly reads tags such as
+    `<b>` and `<br>` in titles, legends and hover labels, and decodes entities, so a
+    run named '<b>x</b>' would be drawn bold.
+
+        >>> chart_text("<b>x</b> & y")
+        '&lt;b&gt;x&lt;/b&gt; &amp; y'
+    """
+    return text.translate(_ENTITIES)
 
 
 def increments_of_events(events: pd.DataFrame) -> list[Increment]:
@@ -53,15 +65,17 @@ def cumulative_counts(increments: Sequence[Increment], end_s: float) -> pd.DataF
 
 def add_cumulative(figure: go.Figure, table: pd.DataFrame, *, label: str = "",
                    dash: str = "solid") -> go.Figure:
-    """IN and OUT of one cumulative table as steps; `label` names the run when several
-    share the figure (then the line style tells them apart)."""
+    """IN and OUT of one cumulative table as steps; `label` (user text, shown literally)
+    names the run when several share the figure (then the line style tells them apart)."""
+    shown = chart_text(label)
     for direction in DIRECTIONS:
         figure.add_scatter(
             x=table["time_s"].tolist(), y=table[direction].tolist(), mode="lines",
-            name=f"{label} · {direction}" if label else direction,
-            legendgroup=label or None,
+            name=f"{shown} · {direction}" if label else direction,
+            legendgroup=shown or None, meta=[shown],
             line={"shape": "hv", "color": COLORS[direction], "dash": dash, "width": 2.5},
-            hovertemplate=f"%{{y}} {direction}<extra>{label}</extra>")
+            # the label goes in through meta: a '%{y}' in a name stays text
+            hovertemplate=f"%{{y}} {direction}<extra>%{{meta[0]}}</extra>")
     return figure
 
 

@@ -44,9 +44,11 @@ def current_link(param: str, value: str) -> str:
                       str(st.get_option("server.baseUrlPath") or ""))
 
 
-def current_run_link(run_id: str) -> str:
-    """The run's address as the person looking at this page reaches the server."""
-    return run_link(run_id, st.context.url, str(st.get_option("server.baseUrlPath") or ""))
+def current_run_link(run_id: str, token: str | None = None) -> str:
+    """The run's address (a share link, with `token`) as the person looking at this
+    page reaches the server."""
+    return run_link(run_id, st.context.url, str(st.get_option("server.baseUrlPath") or ""),
+                    token)
 
 
 def copy_link(url: str) -> None:

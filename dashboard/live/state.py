@@ -77,14 +77,18 @@ class LiveState:
         width, height = size
         self.region = Region(((0.0, float(height // 2)), (float(width), float(height // 2))))
 
+    def save_refused(self, reason: str) -> None:
+        """A save the server refused before it began (a limit per person)."""
+        self.notice = f"Not saved: {reason}"
+
     def reset(self) -> None:
         self.session.reset()
         self.notice = None
 
     def save(self, name: str, settings: AnalysisSettings, store: RunStore,
-             new_folder: Callable[[], Path]) -> None:
+             new_folder: Callable[[], Path], owner: str | None = None) -> None:
         """Keep the session so far as a live run named `name` (the store names it when
-        empty); the camera keeps running."""
+        empty), owned by `owner`; the camera keeps running."""
         self.notice = None
         folder = new_folder()
         try:
@@ -98,7 +102,8 @@ class LiveState:
                            f"({error.strerror or 'I/O error'}).")
             return
         outcome = save_as_run(store, folder, name=name, settings=settings,
-                              regions=[self.region] if self.region else [], kind="live")
+                              regions=[self.region] if self.region else [], kind="live",
+                              owner=owner)
         if outcome.saved is None:
             self.notice = f"The session could not be saved as a run: {outcome.error}."
             return

@@ -12,6 +12,7 @@ import streamlit_webrtc as webrtc
 from streamlit_webrtc.config import Translations
 
 from dashboard import runtime
+from dashboard.access.widgets import current_viewer, limit_note
 from dashboard.analysis.settings import AnalysisSettings
 from dashboard.common.text import SETTINGS_PLACE, clock_text
 from dashboard.common.widgets import count_cards
@@ -245,8 +246,18 @@ def remote_help(ice: IceConfig) -> None:
 
 def _save(state: LiveState, settings: AnalysisSettings) -> None:
     name = st.session_state.get(f"{KEY}_run_name", "")  # as typed, even if Save was the blur
-    state.save(name, settings, runtime.run_store(),
-               lambda: runtime.data_folders().new_run_dir(runtime.current_session().id))
+    viewer = current_viewer()
+    store = runtime.run_store()
+    try:
+        refused = limit_note(store, viewer)
+    except runtime.STORE_ERRORS:
+        refused = None  # the save itself says the store is unreachable
+    if refused:
+        state.save_refused(refused)
+        return
+    state.save(name, settings, store,
+               lambda: runtime.data_folders().new_run_dir(runtime.current_session().id),
+               owner=viewer.id)
 
 
 def _points(region: Region) -> str:

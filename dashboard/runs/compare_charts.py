@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 
 from dashboard.common.charts import (
     add_cumulative,
+    chart_text,
     cumulative_counts,
     increments_of_series,
     style_counts_figure,
@@ -35,7 +36,7 @@ MAX_HEAT_WIDTH = 240  # cells across: enough to see where, small enough to send
 class ComparedRun:
     """What the figures need of one run: a label, its length and the store's data."""
 
-    label: str
+    label: str  # user text: the figures show it literally
     duration_s: float
     series: Sequence[dict[str, Any]]  # `RunStore.series` rows: start_s, in, out, ...
     heat: npt.NDArray[np.float32]  # `RunStore.heatmap`: object-seconds per pixel
@@ -73,7 +74,7 @@ def heat_comparison_figure(runs: Sequence[ComparedRun]) -> go.Figure:
     heats = [shrink_heat(run.heat) for run in runs]
     top = max((float(h.max()) for h in heats if h.size), default=0.0) or 1.0
     figure = make_subplots(rows=1, cols=len(runs), horizontal_spacing=0.04,
-                           subplot_titles=[run.label for run in runs])
+                           subplot_titles=[chart_text(run.label) for run in runs])
     for column, heat in enumerate(heats, start=1):
         figure.add_heatmap(z=heat, coloraxis="coloraxis", row=1, col=column,
                            hovertemplate="%{z:.3g} object-s per pixel<extra></extra>")

@@ -8,6 +8,7 @@ from datetime import tzinfo
 import streamlit as st
 
 from dashboard import runtime
+from dashboard.access.widgets import current_viewer, visible_runs
 from dashboard.common.links import RUN_PAGE, RUN_PARAM, RUNS_PAGE
 from dashboard.common.text import plain
 from dashboard.runs.compare_charts import (
@@ -31,7 +32,8 @@ def compare_runs() -> None:
     store = runtime.run_store()
     zone = viewer_zone(st.context.timezone)
     try:
-        runs = {r.id: r for r in store.list(limit=CHOICES)}
+        runs = {r.id: r for r in store.list(limit=CHOICES,
+                                            **visible_runs(store, current_viewer()))}
     except runtime.STORE_ERRORS:
         st.error("The saved runs cannot be read right now. Try again in a moment.")
         return

@@ -5,6 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.access.widgets import (
+    LINK_GONE,
+    current_viewer,
+    may_manage,
+    may_view,
+    share_panel,
+)
 from dashboard.common.links import RUNS_PAGE
 from dashboard.common.text import plain
 from dashboard.common.widgets import copy_link, current_run_link
@@ -19,11 +26,21 @@ __all__ = ["NOT_FOUND", "show_run"]
 NOT_FOUND = "This run does not exist or was deleted."
 
 
-def show_run(store: RunStore, run_id: str | None) -> None:
+def show_run(store: RunStore, run_id: str | None, token: str | None = None) -> None:
     """The dashboard of the run `run_id` (text from a link: checked here), or a clear
-    message with the way to the list of runs."""
+    message with the way to the list of runs. With sign-in, only for whom may see it:
+    its owner, an admin, someone it was shared with, or the holder of a live share
+    link (`token`); anyone else learns no more than that the run cannot be shown."""
+    viewer = current_viewer()
     try:
         record = store.get(run_id) if run_id is not None and is_run_id(run_id) else None
+        allowed = may_view(store, record, viewer, token) if record else False
+        if allowed is None:
+            st.error(f"{LINK_GONE} Ask the person who shared it for a new one.",
+                     icon=":material/link_off:")
+            return
+        if record is not None and not allowed:
+            record = None  # the same answer as for a run that does not exist
         result = RunResult.from_store(store, record.id) if record else None
     except RunNotFound:  # deleted between the two reads
         record = result = None
@@ -45,9 +62,16 @@ def show_run(store: RunStore, run_id: str | None) -> None:
     zone = viewer_zone(st.context.timezone)
     st.caption(f"{kind_text(record)} · {plain(record.source)} · saved "
                f"{created_text(record.created, zone)} · {status_text(record)}")
-    with st.expander("Share this dashboard", icon=":material/link:", expanded=True):
-        st.caption("Anyone with this link sees this run's dashboard; nobody can guess it.")
-        copy_link(current_run_link(record.id))
+    if not viewer.sign_in:
+        with st.expander("Share this dashboard", icon=":material/link:", expanded=True):
+            st.caption("Anyone with this link sees this run's dashboard; nobody can guess "
+                       "it.")
+            copy_link(current_run_link(record.id))
+    elif may_manage(record, viewer):
+        with st.expander("Share this dashboard", icon=":material/link:"):
+            share_panel(store, record)
+    else:
+        st.caption("Shared with you: you can look, not change.")
     show_result(result, key=f"run_{record.id}", title=record.name)
     with st.expander("Settings of this run", icon=":material/tune:"):
         st.json(record.settings)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from dashboard.access.rules import Audience
 from run_store import RunRecord, RunStore
 
 
@@ -26,8 +27,10 @@ class RunFilter:
             self.last_day + timedelta(days=1), time(), zone)
         return since, until
 
-    def runs(self, store: RunStore, zone: tzinfo, limit: int) -> list[RunRecord]:
-        """The matching runs, newest first, at most `limit`."""
+    def runs(self, store: RunStore, zone: tzinfo, limit: int,
+             audience: Audience | None = None) -> list[RunRecord]:
+        """The matching runs, newest first, at most `limit`; `audience` narrows them to
+        what one viewer may see (`RunStore.list`'s owner and shared_with)."""
         since, until = self.window(zone)
         return store.list(name_contains=self.name.strip() or None, since=since, until=until,
-                          limit=limit)
+                          limit=limit, **(audience or {}))

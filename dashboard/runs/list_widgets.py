@@ -8,11 +8,12 @@ from datetime import tzinfo
 import streamlit as st
 
 from dashboard import runtime
+from dashboard.access.widgets import current_viewer, may_manage, visible_runs
 from dashboard.common.links import COMPARE_PAGE, RUN_PAGE, RUN_PARAM, UPLOAD_PAGE
 from dashboard.common.text import plain
 from dashboard.runs.filter import RunFilter
 from dashboard.runs.words import created_text, kind_text, status_text, viewer_zone
-from run_store import RunNotFound, RunRecord
+from run_store import RunNotFound, RunRecord, is_run_id
 
 __all__ = ["runs_list"]
 
@@ -25,8 +26,10 @@ def runs_list() -> None:
     zone = viewer_zone(st.context.timezone)
     run_filter = _filter_bar()
     _notice()
+    store = runtime.run_store()
     try:
-        runs = run_filter.runs(runtime.run_store(), zone, PAGE_SIZE + 1)
+        runs = run_filter.runs(store, zone, PAGE_SIZE + 1,
+                               visible_runs(store, current_viewer()))
     except runtime.STORE_ERRORS:
         st.error("The saved runs cannot be read right now. Try again in a moment.")
         return
@@ -88,6 +91,9 @@ def _run_row(record: RunRecord, zone: tzinfo) -> None:
                              f"Tracks **{record.total_tracks}**")
         with actions_col:
             st.checkbox("Compare", key=f"{KEY}_pick_{record.id}")
+            if not may_manage(record, current_viewer()):
+                st.caption("Shared with you: view only.")
+                return
             rename_col, delete_col = st.columns(2)
             with rename_col.popover("Rename", icon=":material/edit:", width="stretch"):
                 st.text_input("New name", value=record.name, max_chars=200,
@@ -101,8 +107,22 @@ def _run_row(record: RunRecord, zone: tzinfo) -> None:
                           on_click=_delete, args=(record.id, record.name))
 
 
+def _managed(run_id: str) -> bool:
+    """Checked again when the button acts: the run may have changed hands meanwhile."""
+    try:
+        record = runtime.run_store().get(run_id) if is_run_id(run_id) else None
+    except runtime.STORE_ERRORS:
+        return True  # the action itself will say the store is unreachable
+    if record is not None and not may_manage(record, current_viewer()):
+        _say("error", "Only the run's owner (or an admin) can change it.")
+        return False
+    return True
+
+
 def _rename(run_id: str) -> None:
     name = st.session_state[f"{KEY}_new_name_{run_id}"].strip()
+    if not _managed(run_id):
+        return
     try:
         record = runtime.run_store().rename(run_id, name)
     except RunNotFound:
@@ -116,6 +136,8 @@ def _rename(run_id: str) -> None:
 
 
 def _delete(run_id: str, name: str) -> None:
+    if not _managed(run_id):
+        return
     try:
         runtime.run_store().delete(run_id)
     except RunNotFound:

@@ -45,21 +45,23 @@ def run_name(label: str) -> str | None:
 
 def save_as_run(store: RunStore, folder: Path, *, name: str | None,
                 settings: AnalysisSettings, regions: Sequence[Region],
-                kind: RunKind) -> SaveOutcome:
-    """Save the analysis in `folder` as a run; never raises."""
+                kind: RunKind, owner: str | None = None) -> SaveOutcome:
+    """Save the analysis in `folder` as a run owned by `owner` (None: no sign-in);
+    never raises."""
     try:
         return SaveOutcome(store.save_run(folder, name=run_name(name or ""),
-                                          settings=settings.record(regions), kind=kind))
+                                          settings=settings.record(regions), kind=kind,
+                                          owner=owner))
     except Exception as error:  # whatever happens, the result on the page must stay
         _log.exception("saving the analysis in %s as a run failed", folder)
         return SaveOutcome(None, _reason(error))
 
 
 def saver_for(store: RunStore, settings: AnalysisSettings, regions: Sequence[Region],
-              label: str, kind: RunKind = "upload") -> Saver:
+              label: str, kind: RunKind = "upload", owner: str | None = None) -> Saver:
     """What an analysis job calls on its finished folder to save it as a run."""
     return partial(save_as_run, store, name=label, settings=settings, regions=regions,
-                   kind=kind)
+                   kind=kind, owner=owner)
 
 
 def _reason(error: Exception) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard.access.widgets import current_viewer
 from dashboard.common.links import RUN_PAGE, RUN_PARAM
 from dashboard.common.text import plain, stop_reason_text
 from dashboard.common.widgets import copy_link, count_cards, current_run_link
@@ -92,12 +93,15 @@ def saved_run_notice(saved: RunRecord | None, save_error: str | None, key: str) 
         text_col, open_col = st.columns([5, 1], vertical_alignment="center")
         # No icons: a browser counts each as an image (role img), and the heatmap should
         # stay the first image of the result.
-        text_col.markdown(f"Saved as run **{plain(saved.name)}**{partial_note}. Anyone "
-                          "with the link can open its dashboard.")
+        signed_in = current_viewer().sign_in
+        text_col.markdown(f"Saved as run **{plain(saved.name)}**{partial_note}. " + (
+            "Only you (and the admins) can open it: share it from its dashboard." if
+            signed_in else "Anyone with the link can open its dashboard."))
         if open_col.button("Open", key=f"{key}_open", width="stretch",
                            help="Open this run's own dashboard."):
             st.switch_page(RUN_PAGE, query_params={RUN_PARAM: saved.id})
-        copy_link(current_run_link(saved.id))
+        if not signed_in:
+            copy_link(current_run_link(saved.id))
 
 
 def _dwell_line(summary: Mapping[str, Any]) -> None:

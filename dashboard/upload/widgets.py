@@ -10,6 +10,7 @@ import numpy as np
 import streamlit as st
 
 from dashboard import runtime
+from dashboard.access.widgets import current_viewer, limit_note
 from dashboard.analysis.settings import AnalysisSettings
 from dashboard.common.links import UPLOAD_PAGE
 from dashboard.common.text import SETTINGS_PLACE, clock_text, plain
@@ -194,6 +195,14 @@ def _start(state: UploadState, video: VideoSource, region: RegionInput,
            settings: AnalysisSettings) -> None:
     if state.busy or not region.ready or settings.model is None:
         return
+    viewer = current_viewer()
+    try:
+        refused = limit_note(runtime.run_store(), viewer)
+    except runtime.STORE_ERRORS:
+        refused = None  # the analysis still runs; its save says what went wrong
+    if refused:
+        state.start_failed(f"Cannot start: {refused}")
+        return
     regions = [region.region] if region.region else []
     try:
         with st.spinner("Preparing the model (a new engine is converted once, which takes "
@@ -206,6 +215,7 @@ def _start(state: UploadState, video: VideoSource, region: RegionInput,
     session = runtime.current_session()
     job = AnalysisJob(video.path, heatmap, runtime.data_folders().new_run_dir(session.id),
                       runtime.analysis_queue(), stride=settings.stride,
-                      save=saver_for(runtime.run_store(), settings, regions, video.label))
+                      save=saver_for(runtime.run_store(), settings, regions, video.label,
+                                     owner=viewer.id))
     state.started(job.start())
     session.track(job)  # a closed tab stops it (its partial result is saved)

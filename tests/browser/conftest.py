@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,7 +28,7 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
                "--disable-component-update", "--disable-sync"]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -51,15 +51,17 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path,
 
 
 @contextmanager
-def serve_app(data_dir: Path, **env: str) -> Iterator[str]:
-    """`streamlit run app.py` on a free port with its own data dir (and `env`); its URL."""
+def serve_app(data_dir: Path, *, port: int | None = None, args: Sequence[str] = (),
+              **env: str) -> Iterator[str]:
+    """`streamlit run app.py` on `port` (else a free one) with its own data dir (and
+    `env`, and more command-line `args`); its URL."""
     log = data_dir / "streamlit.log"
-    port = _free_port()
+    port = port or free_port()
     environment = dict(os.environ, HEATMAP_DATA_DIR=str(data_dir), **env)
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1"],
+             "--server.port", str(port), "--server.address", "127.0.0.1", *args],
             cwd=REPO, env=environment, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True)
     url = f"http://127.0.0.1:{port}"

@@ -1,0 +1,197 @@
+"""Access in the app: without sign-in configured, the one user sees everything and the
+sidebar says so; with sign-in configured, no page shows a run (or its files) to someone
+not signed in, except the dashboard a live share link opens, read-only; a signed-in
+person sees their own runs and what was shared with them, and manages only their own.
+Signing in with a real provider is in tests/browser/test_accounts.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.access.widgets import LINK_GONE
+from dashboard.common.links import (
+    CAMERA_PAGE,
+    CAMERAS_PAGE,
+    COMPARE_PAGE,
+    LIVE_PAGE,
+    RUN_PAGE,
+    RUNS_PAGE,
+)
+from dashboard.runs.dashboard_widgets import NOT_FOUND
+from run_store import CameraStore, RunRecord, RunStore
+from tests.saved_runs import SETTINGS, analysed, street_video
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s" * 40,
+        "client_id": "heatmap", "client_secret": "secret",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+
+
+@pytest.fixture(scope="module")
+def analysis(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("analyses")
+    return analysed(street_video(root), root / "complete")
+
+
+@pytest.fixture
+def store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> RunStore:
+    monkeypatch.setenv("HEATMAP_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    return RunStore(None, tmp_path)
+
+
+@pytest.fixture
+def alices(store: RunStore, analysis: Path) -> RunRecord:
+    return store.save_run(analysis, name="Alice's shop", settings=SETTINGS,
+                          owner="alice@example.org")
+
+
+def visit(page: str | None = None, sign_in: bool = True, who: str | None = None,
+          **query: str) -> AppTest:
+    """A fresh session on `page`, signed in as `who` (an email) if given."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    if sign_in:
+        at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": who, "name": who} if who else {}
+    for name, value in query.items():
+        at.query_params[name] = value
+    if page:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def shown_text(at: AppTest) -> str:
+    return " ".join([str(e.value) for kind in ("title", "markdown", "caption", "info",
+                                                 "error", "subheader")
+                     for e in getattr(at, kind)]
+                    + [p.proto.label for p in at.get("page_link")])
+
+
+def test_without_sign_in_the_sidebar_says_everyone_sees_everything(alices: RunRecord) -> None:
+    at = visit(RUNS_PAGE, sign_in=False)
+    notice = [m.value for m in at.sidebar.markdown if "No sign-in" in m.value]
+    assert len(notice) == 1 and "[auth]" in notice[0]
+    assert "Alice" in shown_text(at)  # the one user sees every run, as before
+
+
+@pytest.mark.parametrize("page", [None, LIVE_PAGE, CAMERAS_PAGE, RUNS_PAGE, COMPARE_PAGE])
+def test_with_sign_in_pages_ask_to_sign_in_and_show_no_run(page: str | None,
+                                                           alices: RunRecord) -> None:
+    at = visit(page)
+    assert any("Sign in to" in i.value for i in at.info)
+    assert [b.label for b in at.button] == ["Sign in", "Sign in"]  # the page's, the sidebar's
+    assert "Alice" not in shown_text(at) and not at.metric and not at.get("file_uploader")
+    assert not [m for m in at.sidebar.markdown if "No sign-in" in m.value]
+
+
+def test_a_run_link_without_a_token_shows_nothing_to_a_stranger(alices: RunRecord) -> None:
+    at = visit(RUN_PAGE, run=alices.id)
+    assert NOT_FOUND in at.error[0].value  # the same answer as for no such run
+    assert "Alice" not in shown_text(at) and not at.metric and not at.get("download_button")
+
+
+def test_a_share_link_opens_the_dashboard_read_only_until_revoked(
+        store: RunStore, alices: RunRecord) -> None:
+    link, token = store.share(alices.id, label="the team")
+    at = visit(RUN_PAGE, run=alices.id, token=token)
+    assert at.title[0].value == "Alice's shop"
+    assert at.metric and at.get("download_button")
+    assert "Shared with you" in shown_text(at)
+    assert not [e for e in at.expander if "Share" in e.label]
+    store.revoke_link(alices.id, link.id)
+    at = visit(RUN_PAGE, run=alices.id, token=token)
+    assert at.error[0].value.startswith(LINK_GONE)
+    assert "Alice" not in shown_text(at) and not at.metric
+
+
+@pytest.mark.parametrize("token", ["x" * 43, "short", "<b>x</b>", ""])
+def test_a_wrong_token_is_refused_plainly(alices: RunRecord, token: str) -> None:
+    at = visit(RUN_PAGE, run=alices.id, token=token)
+    assert at.error and "Alice" not in shown_text(at) and not at.metric
+
+
+@pytest.fixture
+def bobs(store: RunStore, analysis: Path) -> RunRecord:
+    return store.save_run(analysis, name="Bob's bakery", settings=SETTINGS,
+                          owner="bob@example.org")
+
+
+def test_a_person_lists_and_compares_only_their_own_runs(
+        alices: RunRecord, bobs: RunRecord) -> None:
+    at = visit(RUNS_PAGE, who="bob@example.org")
+    assert "Bob's bakery" in shown_text(at) and "Alice" not in shown_text(at)
+    assert at.button(key=f"runs_delete_{bobs.id}")
+    at = visit(COMPARE_PAGE, who="bob@example.org", a=alices.id, b=bobs.id)
+    assert "Alice" not in shown_text(at)  # her id in the address shows nothing of hers
+    assert at.info[0].value.startswith("Comparing needs two saved runs")
+    at = visit(RUN_PAGE, who="bob@example.org", run=alices.id)
+    assert NOT_FOUND in at.error[0].value and not at.get("download_button")
+
+
+def test_a_shared_run_is_listed_view_only_until_the_link_is_revoked(
+        store: RunStore, alices: RunRecord, bobs: RunRecord) -> None:
+    link, token = store.share(alices.id)
+    at = visit(RUN_PAGE, who="bob@example.org", run=alices.id, token=token)
+    assert at.title[0].value == "Alice's shop"
+    at = visit(RUNS_PAGE, who="bob@example.org")
+    assert "Alice's shop" in shown_text(at) and "Shared with you: view only." in shown_text(at)
+    assert not [b for b in at.button if b.key and alices.id in b.key]  # no rename, delete
+    assert at.button(key=f"runs_delete_{bobs.id}")
+    store.revoke_link(alices.id, link.id)
+    at = visit(RUNS_PAGE, who="bob@example.org")
+    assert "Alice" not in shown_text(at)
+    at = visit(RUN_PAGE, who="bob@example.org", run=alices.id)
+    assert NOT_FOUND in at.error[0].value
+
+
+def test_the_owner_makes_a_link_sees_who_opened_it_and_revokes_it(
+        store: RunStore, alices: RunRecord) -> None:
+    at = visit(RUN_PAGE, who="alice@example.org", run=alices.id)
+    next(t for t in at.text_input if t.label == "Who it is for").set_value("the team")
+    next(b for b in at.button if b.label == "Make a link").click().run()
+    (made,) = store.share_links(alices.id)
+    shown = [c.value for c in at.code]
+    assert len(shown) == 1 and shown[0].startswith(f"/?run={alices.id}&token=")
+    token = shown[0].rsplit("=", 1)[1]
+    visit(RUN_PAGE, who="bob@example.org", run=alices.id, token=token)
+    at = visit(RUN_PAGE, who="alice@example.org", run=alices.id)
+    assert "Opened by: bob@example\\.org" in shown_text(at)
+    at.button(key=f"access_revoke_{made.id}").click().run()
+    assert store.open_link(alices.id, token) is None
+    assert "revoked" in shown_text(visit(RUN_PAGE, who="alice@example.org", run=alices.id))
+
+
+def test_an_admin_sees_and_manages_everyones_runs(
+        monkeypatch: pytest.MonkeyPatch, alices: RunRecord, bobs: RunRecord) -> None:
+    monkeypatch.setenv("HEATMAP_ADMINS", "root@example.org")
+    at = visit(RUNS_PAGE, who="root@example.org")
+    assert at.button(key=f"runs_delete_{alices.id}") and at.button(key=f"runs_delete_{bobs.id}")
+    at.button(key=f"runs_delete_{bobs.id}").click().run()
+    assert "Deleted" in at.success[0].value
+
+
+def test_the_limit_per_person_is_stated_when_reached(
+        monkeypatch: pytest.MonkeyPatch, alices: RunRecord) -> None:
+    monkeypatch.setenv("HEATMAP_USER_MAX_RUNS", "1")
+    at = visit(who="alice@example.org")
+    at.sidebar.selectbox(key="upload_model").set_value("motion").run()
+    at.button(key="upload_sample").click().run()
+    at.button(key="upload_run").click().run()
+    assert any("You have 1 saved runs, the most this server allows per person (1)" in e.value
+               for e in at.error)
+    assert not at.metric  # nothing ran
+
+
+def test_a_camera_link_shows_nothing_to_a_stranger_or_another_person(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, store: RunStore) -> None:
+    cameras = CameraStore(None, tmp_path)
+    door = cameras.add("Alice's door", "rtsp://alice:pw@cam/1", {}, owner="alice@example.org")
+    cameras.close()
+    for who in (None, "bob@example.org"):
+        at = visit(CAMERA_PAGE, who=who, camera=door.id)
+        assert at.error and "Alice" not in shown_text(at)
