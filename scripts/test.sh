@@ -32,4 +32,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# A real OIDC provider for the sign-in tests: oidc-provider-mock needs Python >= 3.12,
+# in a venv of its own (the app's stays on the locks). Without one, those tests skip.
+if [ -z "${HEATMAP_TEST_OIDC_MOCK:-}" ] && command -v python3.12 >/dev/null; then
+    [ -x .venv-oidc/bin/oidc-provider-mock ] || {
+        python3.12 -m venv .venv-oidc
+        .venv-oidc/bin/python -m pip install --quiet --no-deps -r requirements-oidc.txt
+    }
+    export HEATMAP_TEST_OIDC_MOCK="$PWD/.venv-oidc/bin/oidc-provider-mock"
+fi
+
 exec .venv/bin/python -m pytest "$@"
