@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from heatmap_core.regions import Region
+from heatmap_core.tracking import box_iou
 from heatmap_core.types import CountEvent, Tracks
 
 __all__ = ["EventScore", "TrueEvent", "count_id_switches", "match_events", "read_mot",
@@ -161,7 +162,7 @@ def _matches(truth: Mapping[int, Tracks], found: Iterable[tuple[int, Tracks]],
         gt = truth.get(frame)
         if gt is None or not len(gt) or not len(tracks):
             continue
-        iou = _iou(gt.xyxy.astype(np.float64), tracks.xyxy.astype(np.float64))
+        iou = box_iou(gt.xyxy.astype(np.float64), tracks.xyxy.astype(np.float64))
         used_gt: set[int] = set()
         used_found: set[int] = set()
         for flat in np.argsort(-iou, axis=None).tolist():
@@ -174,11 +175,3 @@ def _matches(truth: Mapping[int, Tracks], found: Iterable[tuple[int, Tracks]],
             used_found.add(f)
             yield int(gt.track_id[g]), int(tracks.track_id[f])
 
-
-def _iou(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    tl = np.maximum(a[:, None, :2], b[None, :, :2])
-    br = np.minimum(a[:, None, 2:], b[None, :, 2:])
-    inter = np.prod(np.clip(br - tl, 0, None), axis=2)
-    area_a = np.prod(a[:, 2:] - a[:, :2], axis=1)
-    area_b = np.prod(b[:, 2:] - b[:, :2], axis=1)
-    return inter / np.maximum(area_a[:, None] + area_b[None] - inter, 1e-9)

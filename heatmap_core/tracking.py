@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from heatmap_core.types import Tracks
 
-__all__ = ["BoxTracker", "UltralyticsTracker"]
+__all__ = ["BoxTracker", "UltralyticsTracker", "box_iou"]
 
 
 @dataclass
@@ -105,7 +105,7 @@ class BoxTracker:
         if not self._tracks or not len(boxes):
             return []
         predicted = np.stack([t.predicted() for t in self._tracks])
-        score = _iou(predicted, boxes)
+        score = box_iou(predicted, boxes)
         # Small or fast objects may not overlap their prediction: use distance then.
         size = np.maximum(_size(predicted)[:, None], _size(boxes)[None, :])
         distance = np.linalg.norm(_centre(predicted)[:, None] - _centre(boxes)[None], axis=2)
@@ -175,7 +175,8 @@ def _size(boxes: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
 
 
-def _iou(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+def box_iou(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Intersection over union of every box in `a` (rows) with every box in `b` (xyxy)."""
     tl = np.maximum(a[:, None, :2], b[None, :, :2])
     br = np.minimum(a[:, None, 2:], b[None, :, 2:])
     inter = np.prod(np.clip(br - tl, 0, None), axis=2)
