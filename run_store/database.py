@@ -47,15 +47,20 @@ def make_engine(url: URL) -> Engine:
 
 
 def prepare(engine: Engine) -> None:
-    """Create the SQLite file's folder and the tables, if missing. Two processes may
-    race to create a table; the loser's CREATE fails, and its second look finds it."""
+    """Create the SQLite file's folder and the tables, if missing. Processes may race
+    to create the tables: a CREATE that fails because another process made that table
+    meanwhile is retried, and each retry finds at least one more table made, so the
+    loop ends once every table exists (at most one try per table, plus one)."""
     database = engine.url.database
     if engine.url.get_backend_name() == "sqlite" and database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        Base.metadata.create_all(engine)
-    except DBAPIError:
-        Base.metadata.create_all(engine)
+    for attempt in range(len(Base.metadata.tables) + 1):
+        try:
+            Base.metadata.create_all(engine)
+            break
+        except DBAPIError:
+            if attempt == len(Base.metadata.tables):
+                raise
     migrate(engine)
 
 
