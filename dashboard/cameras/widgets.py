@@ -23,6 +23,7 @@ from dashboard.common.links import CAMERA_PAGE, CAMERA_PARAM
 from dashboard.common.text import SETTINGS_PLACE, plain
 from dashboard.regions.widgets import region_editor
 from dashboard.runs.words import viewer_zone
+from heatmap_core import Region
 from workers import HEATMAP_OPTIONS, CameraConfig, CameraState, StreamError, grab_frame
 
 __all__ = ["KEY", "add_camera_form", "camera_list"]
@@ -144,7 +145,7 @@ def _take_snapshot() -> None:
         _say("error", f"No snapshot: {error}")
 
 
-def _add(settings: AnalysisSettings, region: object, transport: str) -> None:
+def _add(settings: AnalysisSettings, region: Region | None, transport: str) -> None:
     name = str(st.session_state.get(f"{KEY}_name", "")).strip()
     url = str(st.session_state.get(f"{KEY}_url", "")).strip()
     if settings.model is None:
@@ -153,7 +154,7 @@ def _add(settings: AnalysisSettings, region: object, transport: str) -> None:
                if key in HEATMAP_OPTIONS and value is not None}
     try:
         config = CameraConfig(name=name, url=url, model=settings.model.weights,
-                              regions=(region,) if region is not None else (),  # type: ignore[arg-type]
+                              regions=(region,) if region is not None else (),
                               rtsp_transport="udp" if transport == "udp" else "tcp",
                               options=options)
     except ValueError as error:
