@@ -24,16 +24,11 @@ import argparse
 import json
 import os
 import platform
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,6 +36,7 @@ sys.path.insert(0, str(REPO))
 
 from heatmap_core import Heatmap, Mover, Scene, analyse_video  # noqa: E402
 from run_store import RunStore  # noqa: E402
+from tests.browser.conftest import serve_app as server  # noqa: E402  (the tests' own)
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -66,41 +62,6 @@ def saved_run(video: Path | None, data_dir: Path) -> str:
         "model": "motion", "regions": [{"name": "region", "points": LINE}]})
     store.close()
     return record.id
-
-
-@contextmanager
-def server(data_dir: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free port; its URL once it answers."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    log = open(data_dir / "streamlit.log", "wb")  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=REPO, env=dict(os.environ, HEATMAP_DATA_DIR=str(data_dir)),
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the app did not start: see "
-                                       f"{data_dir / 'streamlit.log'}") from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        log.close()
 
 
 def timed(page, url: str, milestones: dict[str, Callable[[], object]]) -> dict[str, float]:
