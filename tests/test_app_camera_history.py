@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from dashboard.cameras.history import totals
 from run_store import IntervalCount
 
@@ -23,3 +25,10 @@ def test_totals_add_the_total_rows_of_every_region_and_skip_per_class_rows() -> 
     result = totals(rows)
     assert (result.in_count, result.out_count) == (9, 5)
     assert (result.peak_inside, result.inside_now) == (5, 6)  # newest minute: 5 + 1
+
+
+def test_counted_time_adds_the_rows_a_gap_split_a_minute_into() -> None:
+    rows = [row(0, 1, 0, seconds=0.74), row(0, 2, 0, seconds=2.1), row(1, 2, 0, seconds=5.2),
+            row(0, 0, 0, region="till", seconds=0.74), row(0, 0, 0, region="till", seconds=2.1),
+            row(1, 0, 0, region="till", seconds=5.2)]
+    assert totals(rows).counted_s == pytest.approx(0.74 + 2.1 + 5.2)

@@ -41,8 +41,9 @@ def totals(intervals: Sequence[IntervalCount]) -> CameraTotals:
         in_count=sum(r.in_count for r in rows), out_count=sum(r.out_count for r in rows),
         peak_inside=max((r.peak_inside for r in rows), default=0),
         inside_now=sum(r.peak_inside for r in rows if r.start == newest),
-        counted_s=sum({(r.start, r.region): r.seconds for r in rows}.values()) / max(
-            1, len({r.region for r in rows})))
+        # Every region counts the same time; a gap can split a minute into two rows.
+        counted_s=max((sum(r.seconds for r in rows if r.region == region)
+                       for region in {r.region for r in rows}), default=0.0))
 
 
 def interval_figure(table: pd.DataFrame, step: timedelta, label: str) -> go.Figure:
