@@ -111,7 +111,7 @@ def _history(camera_id: str) -> None:
     """The camera's counts over a chosen period, in the viewer's time zone."""
     st.subheader("Over time")
     zone = viewer_zone(st.context.timezone)
-    pick_col, days_col, region_col, capacity_col = st.columns([3, 2, 2, 1.4],
+    pick_col, days_col, region_col, capacity_col = st.columns([4, 2, 2, 1.4],
                                                               vertical_alignment="bottom")
     period = pick_col.segmented_control("Period", PERIODS, default="Today",
                                         key=f"{KEY}_period") or "Today"

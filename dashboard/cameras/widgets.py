@@ -103,7 +103,7 @@ def add_camera_form(settings: AnalysisSettings) -> None:
 def _camera_row(state: CameraState, zone: tzinfo) -> None:
     color, icon = _BADGES[state.status]
     with st.container(border=True, key=f"{KEY}_row_{state.camera_id}"):
-        about_col, state_col, actions_col = st.columns([2.2, 2.4, 2.2],
+        about_col, state_col, actions_col = st.columns([2, 2.2, 2.8],
                                                        vertical_alignment="center")
         with about_col:
             st.page_link(CAMERA_PAGE, label=plain(state.name), icon=":material/dashboard:",
