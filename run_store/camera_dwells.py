@@ -20,9 +20,22 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, Index, Integer, Select, String, Text, case, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    Index,
+    Integer,
+    Select,
+    String,
+    Text,
+    case,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from run_store.schema import Base, UtcDateTime
@@ -86,7 +99,7 @@ def bin_labels() -> list[str]:
 
     edges = DWELL_EDGES_S
     return ([f"under {short(edges[0])}"]
-            + [f"{short(a)} to {short(b)}" for a, b in zip(edges, edges[1:], strict=False)]
+            + [f"{short(a)} to {short(b)}" for a, b in pairwise(edges)]
             + [f"{short(edges[-1])} or more"])
 
 
