@@ -40,6 +40,7 @@ def dwell_figure(stats: Sequence[DwellStats]) -> go.Figure:
     figure.update_layout(
         title_text="Time spent in each zone (visits per length of stay)", barmode="group",
         height=340, margin={"t": 48, "b": 8, "l": 8, "r": 8}, legend_title_text="zone",
+        showlegend=True,
         modebar={"orientation": "v"})
     figure.update_xaxes(title_text="length of the visit", type="category")
     figure.update_yaxes(title_text="visits", rangemode="tozero")
