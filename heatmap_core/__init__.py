@@ -6,7 +6,7 @@
     >>> results = heatmap(frame)  # results.plot_im, results.in_count, results.out_count
 """
 
-from heatmap_core.accumulator import HeatAccumulator
+from heatmap_core.accumulator import HeatAccumulator, normalize_heat
 from heatmap_core.analysis import (
     EVENT_COLUMNS,
     OUTPUT_FILES,
@@ -52,7 +52,8 @@ __all__ = [
     "ScriptedDetector", "SeriesBin", "Tracks", "VideoError", "VideoInfo", "VideoReader",
     "YoloDetector", "ZoneCounter",
     "analyse_video", "colorize", "colormap_name", "is_official_name", "load_detector",
-    "load_model", "make_counter", "model_names", "official_weights", "open_video", "overlay",
+    "load_model", "make_counter", "model_names", "normalize_heat", "official_weights", "open_video",
+    "overlay",
     "parse_points", "parse_regions", "resolve_classes", "resolve_colormap", "sample_scene",
     "save_snapshot",
 ]

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["HeatAccumulator"]
+__all__ = ["HeatAccumulator", "normalize_heat"]
 
 _RENORMALISE_AT = 1e30
 
@@ -119,16 +119,25 @@ class HeatAccumulator:
     def normalized(self) -> npt.NDArray[np.uint8]:
         """Heat on its grid as 0..255, the hottest pixel 255, on a square-root scale so
         that paths walked a few times still show beside a spot where someone stood all day."""
-        if self._max <= 0:
-            return np.zeros(self._acc.shape, np.uint8)
-        relative = (self._acc * (1.0 / self._max)).astype(np.float32)
-        return np.asarray(cv2.convertScaleAbs(cv2.sqrt(relative), alpha=255.0), np.uint8)
+        return normalize_heat(self._acc, self._max)
 
     def _set_frame_size(self, height: int, width: int) -> None:
         self._frame_shape = (height, width)
         self._scale = min(1.0, self.max_size / max(height, width))
         self._grid_shape = (max(round(height * self._scale), 1),
                             max(round(width * self._scale), 1))
+
+
+def normalize_heat(heat: npt.NDArray[np.floating],
+                   peak: float | None = None) -> npt.NDArray[np.uint8]:
+    """Heat on any grid as 0..255 the way `HeatAccumulator.normalized` shows it: `peak`
+    (default: the hottest cell) is 255, on a square-root scale. For heat summed
+    elsewhere (a camera's stored snapshots over a period)."""
+    peak = float(np.max(heat)) if peak is None and heat.size else (peak or 0.0)
+    if peak <= 0:
+        return np.zeros(heat.shape, np.uint8)
+    relative = (np.asarray(heat) * (1.0 / peak)).astype(np.float32)
+    return np.asarray(cv2.convertScaleAbs(cv2.sqrt(relative), alpha=255.0), np.uint8)
 
 
 @lru_cache(maxsize=1024)

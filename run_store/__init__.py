@@ -8,10 +8,12 @@ no UI toolkit.
     >>> store.get(run.id).in_count, store.events(run.id), store.heatmap(run.id).shape
 
 Cameras (configured streams, and what their workers count as they go) live in the same
-database: `CameraStore` (intervals, events, heat snapshots, gaps; bounded by `prune`).
+database: `CameraStore` (intervals, events, heat snapshots, gaps, zone visits; bounded
+by `prune`).
 """
 
 from run_store.camera_buckets import Bucket
+from run_store.camera_dwells import DWELL_EDGES_S, DwellStats, DwellVisit
 from run_store.camera_records import (
     CameraEvent,
     CameraRecord,
@@ -19,6 +21,7 @@ from run_store.camera_records import (
     Flush,
     Gap,
     HeatSnapshot,
+    HeatSum,
     IntervalCount,
     Retention,
     check_camera_id,
@@ -38,6 +41,7 @@ from run_store.sharing import ShareLink, is_token
 from run_store.store import MAX_NAME_LENGTH, RunStore
 
 __all__ = [
+    "DWELL_EDGES_S",
     "EVENT_COLUMNS",
     "MAX_NAME_LENGTH",
     "SAVED_FILES",
@@ -48,9 +52,12 @@ __all__ = [
     "CameraRecord",
     "CameraStore",
     "DesiredState",
+    "DwellStats",
+    "DwellVisit",
     "Flush",
     "Gap",
     "HeatSnapshot",
+    "HeatSum",
     "IncompleteRun",
     "IntervalCount",
     "InvalidCameraId",

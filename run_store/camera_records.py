@@ -16,11 +16,12 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from run_store.camera_dwells import DwellVisit
 from run_store.errors import InvalidCameraId
 
 __all__ = [
     "CAMERA_ID_PATTERN", "MAX_HEAT_SIDE", "CameraEvent", "CameraRecord", "DesiredState",
-    "Flush", "Gap", "HeatSnapshot", "IntervalCount", "Retention", "check_camera_id",
+    "Flush", "Gap", "HeatSnapshot", "HeatSum", "IntervalCount", "Retention", "check_camera_id",
     "new_camera_id",
 ]
 
@@ -94,6 +95,20 @@ class HeatSnapshot:
 
 
 @dataclass(frozen=True)
+class HeatSum:
+    """The heat of every snapshot that started in a window, added up: object-seconds
+    per cell over the counted time (a gap adds nothing). Snapshots on another grid
+    (the stream's frame size changed) cannot be added cell by cell: `left_out` of them
+    are not in `heat`, which has the grid of the newest."""
+
+    start: datetime  # of the first snapshot added
+    end: datetime  # of the last snapshot added
+    heat: npt.NDArray[np.float32] = field(repr=False)
+    snapshots: int
+    left_out: int = 0
+
+
+@dataclass(frozen=True)
 class Gap:
     """Time the camera was meant to run but counted nothing, and why (one line)."""
 
@@ -112,6 +127,7 @@ class Flush:
     heat: tuple[HeatSnapshot, ...] = ()
     gaps: tuple[Gap, ...] = ()
     counted_until: datetime | None = None
+    dwells: tuple[DwellVisit, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,8 +140,9 @@ class Retention:
     event_days: float = 14.0
     heat_days: float = 30.0
     gap_days: float = 90.0
+    dwell_days: float = 30.0  # one row per finished zone visit
 
     def __post_init__(self) -> None:
-        for name in ("interval_days", "event_days", "heat_days", "gap_days"):
+        for name in ("interval_days", "event_days", "heat_days", "gap_days", "dwell_days"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"retention {name} must be a positive number of days")

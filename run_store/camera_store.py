@@ -28,6 +28,13 @@ from sqlalchemy import CursorResult, delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from run_store.camera_buckets import Bucket, bucket_query, bucket_rows
+from run_store.camera_dwells import (
+    DwellRow,
+    DwellStats,
+    dwell_stats_of,
+    histogram_query,
+    percentile_query,
+)
 from run_store.camera_records import (
     MAX_HEAT_SIDE,
     CameraEvent,
@@ -36,6 +43,7 @@ from run_store.camera_records import (
     Flush,
     Gap,
     HeatSnapshot,
+    HeatSum,
     IntervalCount,
     Retention,
     check_camera_id,
@@ -50,7 +58,8 @@ __all__ = ["MAX_CAMERA_NAME", "CameraStore"]
 MAX_CAMERA_NAME = 200
 MAX_URL_LENGTH = 2000
 _DESIRED = ("running", "stopped")
-_DATA_TABLES = (IntervalRow, CameraEventRow, HeatSnapshotRow, GapRow)
+_DATA_TABLES = (IntervalRow, CameraEventRow, HeatSnapshotRow, GapRow, DwellRow)
+_HEAT_BATCH = 64  # snapshots decoded per fetch: the sum never holds a window's rows
 
 
 def _utc_now() -> datetime:
@@ -172,7 +181,8 @@ class CameraStore:
                     (IntervalRow, [_row(camera_id, i) for i in flush.intervals]),
                     (CameraEventRow, [_row(camera_id, e) for e in flush.events]),
                     (HeatSnapshotRow, heat_rows),
-                    (GapRow, [_row(camera_id, g) for g in flush.gaps])):
+                    (GapRow, [_row(camera_id, g) for g in flush.gaps]),
+                    (DwellRow, [_row(camera_id, d) for d in flush.dwells])):
                 if rows:
                     session.execute(insert(table), rows)
 
@@ -194,6 +204,47 @@ class CameraStore:
              until: datetime | None = None) -> builtins.list[HeatSnapshot]:
         rows = self._window(HeatSnapshotRow, HeatSnapshotRow.start, camera_id, since, until)
         return [HeatSnapshot(r.start, r.end, _decode_heat(r.heat)) for r in rows]
+
+    def heat_sum(self, camera_id: str, since: datetime, until: datetime) -> HeatSum | None:
+        """The heat of the snapshots that started in [since, until), added up (None
+        when there is none). Rows are streamed in batches and added as they come, so
+        memory holds one batch and the sum, however long the window."""
+        check_camera_id(camera_id)
+        query = (select(HeatSnapshotRow.start, HeatSnapshotRow.end, HeatSnapshotRow.heat)
+                 .where(HeatSnapshotRow.camera_id == camera_id,
+                        HeatSnapshotRow.start >= since, HeatSnapshotRow.start < until)
+                 .order_by(HeatSnapshotRow.start.desc(), HeatSnapshotRow.id.desc())
+                 .execution_options(yield_per=_HEAT_BATCH))
+        total: np.ndarray | None = None
+        first = last = None
+        added = left_out = 0
+        with self._transaction() as session:
+            for start, end, blob in session.execute(query):
+                heat = _decode_heat(blob)
+                if total is None:  # the newest snapshot's grid is the one summed
+                    total, last = np.zeros(heat.shape, np.float64), end
+                if heat.shape != total.shape:
+                    left_out += 1
+                    continue
+                total += heat
+                first = start
+                added += 1
+        if total is None or first is None or last is None:
+            return None
+        return HeatSum(first, last, total.astype(np.float32), added, left_out)
+
+    def dwell_stats(self, camera_id: str, since: datetime, until: datetime,
+                    region: str | None = None) -> builtins.list[DwellStats]:
+        """Median, 90th percentile and histogram of the zone visits that ended in
+        [since, until), per zone (only `region` if given), worked out by the database;
+        a zone with no visit ended there is absent."""
+        check_camera_id(camera_id)
+        with self._transaction() as session:
+            histogram = builtins.list(session.execute(
+                histogram_query(camera_id, since, until, region)))
+            ranks = builtins.list(session.execute(
+                percentile_query(camera_id, since, until, region)))
+        return dwell_stats_of(histogram, ranks)
 
     def buckets(self, camera_id: str, since: datetime, until: datetime,
                 bucket_s: int) -> builtins.list[Bucket]:
@@ -224,7 +275,8 @@ class CameraStore:
             for column, days in ((IntervalRow.start, retention.interval_days),
                                  (CameraEventRow.at, retention.event_days),
                                  (HeatSnapshotRow.start, retention.heat_days),
-                                 (GapRow.start, retention.gap_days)):
+                                 (GapRow.start, retention.gap_days),
+                                 (DwellRow.at, retention.dwell_days)):
                 table = column.class_
                 statement = delete(table).where(column < now - timedelta(days=days))
                 if camera_id is not None:

@@ -63,7 +63,8 @@ def test_the_period_cards_compare_with_the_period_before(data_dir: Path) -> None
     at = open_camera(counted_camera(data_dir))
     period_cards = [m for m in at.metric if m.label == "Net"]
     assert period_cards and int(period_cards[0].value) > 0
-    assert [b.label for b in at.get("download_button")] == ["Intervals .csv", "Events .csv"]
+    assert [b.label for b in at.get("download_button")] == [
+        "Intervals .csv", "Intervals .xlsx", "Events .csv", "Report .html"]
     at.segmented_control(key="camera_period").set_value("Chosen days").run()
     assert any(i.value == "Pick the first and the last day." for i in at.info)
 

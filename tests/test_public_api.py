@@ -21,6 +21,7 @@ def test_the_public_names_are_pinned():
         "ScriptedDetector", "SeriesBin", "Tracks", "VideoError", "VideoInfo", "VideoReader",
         "YoloDetector", "ZoneCounter", "analyse_video", "colorize", "colormap_name",
         "is_official_name", "load_detector", "load_model", "make_counter", "model_names",
+        "normalize_heat",
         "official_weights", "open_video", "overlay", "parse_points", "parse_regions",
         "resolve_classes", "resolve_colormap", "sample_scene", "save_snapshot",
     ])

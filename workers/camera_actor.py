@@ -41,9 +41,10 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy.exc import SQLAlchemyError
 
-from run_store import CameraNotFound, CameraStore, Flush, Gap
+from run_store import CameraNotFound, CameraStore, DwellVisit, Flush, Gap
 from workers.camera_config import CameraConfig, build_heatmap
 from workers.camera_state import CameraState, CameraStatus
+from workers.dwell_feed import DwellFeed
 from workers.heat_period import HeatPeriod
 from workers.interval_tally import IntervalTally
 from workers.reconnect import Reconnector
@@ -165,6 +166,8 @@ class CameraWorker:
         settings = self.settings
         tally = IntervalTally(settings.interval_s, [r.name for r in heatmap.regions])
         heat = HeatPeriod(settings.heat_every_s, settings.heat_grid)
+        dwell_feed = DwellFeed()
+        dwells: list[DwellVisit] = []
         reconnector = Reconnector(settings.backoff)
         started = time.monotonic()
         arrivals: deque[float] = deque(maxlen=30)
@@ -211,13 +214,16 @@ class CameraWorker:
                         unanalysable = " ".join(str(error).split())[:200]
                         break
                     frames_seen += 1
+                    dwells += dwell_feed.take(heatmap, now, result.time_s)
                     inside = {name: counts.inside for name, counts in result.regions.items()}
                     closed = tally.add(now, seconds, result.events, inside)
                     snapshot = heat.add(now, seconds, result.tracks.xyxy, frame.shape[:2])
                     if closed or snapshot is not None:
                         self._store.record(self.camera_id, Flush(
                             intervals=tuple(closed), events=tuple(tally.take_events()),
-                            heat=(snapshot,) if snapshot else (), counted_until=last_at or now))
+                            heat=(snapshot,) if snapshot else (), counted_until=last_at or now,
+                            dwells=tuple(dwells)))
+                        dwells = []
                         if moment - pruned >= PRUNE_EVERY_S:
                             self._store.prune(settings.retention, now, self.camera_id)
                             pruned = moment
@@ -237,7 +243,9 @@ class CameraWorker:
                 snapshot = heat.close()
                 self._store.record(self.camera_id, Flush(
                     intervals=tuple(tally.close()), events=tuple(tally.take_events()),
-                    heat=(snapshot,) if snapshot else (), counted_until=last_at))
+                    heat=(snapshot,) if snapshot else (), counted_until=last_at,
+                    dwells=tuple(dwells)))
+                dwells = []
             if unanalysable is not None:
                 self._set("failed", f"cannot analyse this stream: {unanalysable}")
                 self._flush_gap(gap)

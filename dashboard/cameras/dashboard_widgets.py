@@ -5,9 +5,10 @@ works in any browser."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -17,22 +18,22 @@ from dashboard.access.widgets import current_viewer
 from dashboard.cameras.analytics import (
     PERIODS,
     PeriodTotals,
-    busiest_hours,
     busiest_hours_figure,
-    counts_table,
     occupancy_figure,
     period_window,
-    previous_window,
-    step_for,
     step_label,
-    totals_of,
 )
+from dashboard.cameras.dwell import dwell_figure, dwell_table
+from dashboard.cameras.exports import period_xlsx
 from dashboard.cameras.history import cumulative_figure, interval_figure, totals
+from dashboard.cameras.period import PeriodView, bucket_seconds, load_period
+from dashboard.cameras.report import camera_report
 from dashboard.common.links import CAMERA_PARAM, CAMERAS_PAGE
 from dashboard.common.text import CARD_HELP, clock_text, plain
 from dashboard.common.widgets import copy_link, current_link
 from dashboard.runs.words import viewer_zone
 from run_store import CameraNotFound, InvalidCameraId
+from workers import StreamError
 
 __all__ = ["NOT_FOUND", "show_camera"]
 
@@ -62,7 +63,8 @@ def show_camera(camera_id: str | None) -> None:
             st.caption("Anyone with this link sees this camera's dashboard.")
             copy_link(current_link(CAMERA_PARAM, state.camera_id))
     _live(state.camera_id)
-    _history(state.camera_id)
+    _history(state.camera_id, state.name, record.settings.get("options", {}),
+             state.status == "running")
     st.page_link(CAMERAS_PAGE, label="All cameras", icon=":material/videocam:")
 
 
@@ -107,7 +109,7 @@ def _live(camera_id: str) -> None:
         st.caption(f"Counted for {clock_text(today.counted_s)} today.")
 
 
-def _history(camera_id: str) -> None:
+def _history(camera_id: str, name: str, options: dict[str, object], running: bool) -> None:
     """The camera's counts over a chosen period, in the viewer's time zone."""
     st.subheader("Over time")
     zone = viewer_zone(st.context.timezone)
@@ -126,41 +128,43 @@ def _history(camera_id: str) -> None:
                                  picked[0] if picked else None,
                                  picked[-1] if picked else None)
     store = runtime.cameras().store
-    step = step_for(since, until)
-    bucket_s = int(min(step, timedelta(hours=1)).total_seconds())
-    buckets = store.buckets(camera_id, since, until, bucket_s)
+    buckets = store.buckets(camera_id, since, until, bucket_seconds(since, until))
     regions = sorted({b.region for b in buckets})
     region = region_col.selectbox("Region", ["All regions", *regions], key=f"{KEY}_region")
     capacity = capacity_col.number_input("Capacity", min_value=0, value=0, step=1,
                                          key=f"{KEY}_capacity",
                                          help="Drawn on the occupancy chart; 0: none.")
     chosen = None if region == "All regions" else str(region)
-    table = counts_table(buckets, since, until, step, zone, chosen)
-    before = previous_window(since, until, zone)
-    previous = totals_of(counts_table(
-        store.buckets(camera_id, *before, bucket_s), *before, step, zone, chosen))
-    now = totals_of(table)
-    _period_cards(now, previous)
-    per_step, cumulative, occupancy, busiest = st.tabs(
-        ["Per interval", "Cumulative", "Occupancy", "Busiest hours"])
+    view = load_period(store, camera_id, camera=name, period=str(period), since=since,
+                       until=until, zone=zone, region=chosen, capacity=int(capacity) or None,
+                       frame=_scene(camera_id) if running else None, options=options,
+                       buckets=buckets)
+    table, step = view.table, view.step
+    _period_cards(view.totals, view.previous)
+    per_step, cumulative, occupancy, busiest, heat, dwell = st.tabs(
+        ["Per interval", "Cumulative", "Occupancy", "Busiest hours", "Heatmap", "Dwell"])
     with per_step:
         st.plotly_chart(interval_figure(table, step, step_label(step)), key=f"{KEY}_bars")
     with cumulative:
         st.plotly_chart(cumulative_figure(table), key=f"{KEY}_cumulative")
     with occupancy:
-        st.plotly_chart(occupancy_figure(table, int(capacity) or None), key=f"{KEY}_occupancy")
+        st.plotly_chart(occupancy_figure(table, view.capacity), key=f"{KEY}_occupancy")
     with busiest:
-        hourly = buckets if bucket_s == 3600 else store.buckets(camera_id, since, until, 3600)
-        st.plotly_chart(busiest_hours_figure(busiest_hours(hourly, zone, chosen)),
-                        key=f"{KEY}_busiest")
+        st.plotly_chart(busiest_hours_figure(view.busiest), key=f"{KEY}_busiest")
         st.caption("Average IN + OUT in each hour of each weekday of the period, over the "
                    "hours the camera counted.")
-    gaps = store.gaps(camera_id, since=since, until=until)
+    with heat:
+        if view.heat_png:
+            st.image(view.heat_png, width="stretch", caption="Heatmap of the period")
+        st.caption(view.heat_note)
+    with dwell:
+        _dwell(view)
+    gaps = view.gaps
     if gaps:
         st.caption("Not counted (gaps in the charts): " + "; ".join(
             f"{g.start.astimezone(zone):%d %b %H:%M} to {g.end.astimezone(zone):%H:%M} "
             f"({plain(g.reason)})" for g in gaps[-5:]) + ".")
-    _exports(camera_id, table, since, until)
+    _exports(camera_id, view)
 
 
 def _period_cards(now: PeriodTotals, previous: PeriodTotals) -> None:
@@ -179,8 +183,39 @@ def _period_cards(now: PeriodTotals, previous: PeriodTotals) -> None:
                       delta_color="off")
 
 
-def _exports(camera_id: str, table: pd.DataFrame, since: datetime, until: datetime) -> None:
-    csv_col, events_col = st.columns(2)
+def _scene(camera_id: str) -> np.ndarray | None:
+    """The running camera's newest frame, to draw the period's heat on."""
+    try:
+        return runtime.cameras().snapshot(camera_id)
+    except (CameraNotFound, StreamError):
+        return None
+
+
+def _dwell(view: PeriodView) -> None:
+    if not view.dwell:
+        st.caption("No visit of a zone ended in this period (dwell is kept 30 days).")
+        return
+    st.dataframe(dwell_table(view.dwell), hide_index=True, column_config={
+        "median_s": st.column_config.NumberColumn("median", format="%.1f s"),
+        "p90_s": st.column_config.NumberColumn("90th percentile", format="%.1f s")})
+    st.plotly_chart(dwell_figure(view.dwell), key=f"{KEY}_dwell")
+
+
+def _exports(camera_id: str, view: PeriodView) -> None:
+    since, until, table = view.since, view.until, view.table
+    csv_col, xlsx_col, events_col, report_col = st.columns(4)
+    xlsx_col.download_button(
+        "Intervals .xlsx", data=partial(period_xlsx, view), file_name="intervals.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{KEY}_intervals_xlsx", on_click="ignore", icon=":material/download:",
+        width="stretch", help="A sheet per view: intervals per region and class, "
+                              "occupancy, busiest hours, dwell (empty cells: not counted).")
+    report_col.download_button(
+        "Report .html", data=partial(_report, view), file_name="camera-report.html",
+        mime="text/html", key=f"{KEY}_report", on_click="ignore",
+        icon=":material/download:", width="stretch",
+        help="This period's dashboard in one file: open it in any browser, offline; "
+             "the charts stay interactive.")
     csv_col.download_button(
         "Intervals .csv", data=table.to_csv(index=False).encode(),
         file_name="intervals.csv", mime="text/csv", key=f"{KEY}_intervals_csv",
@@ -191,6 +226,10 @@ def _exports(camera_id: str, table: pd.DataFrame, since: datetime, until: dateti
         file_name="events.csv", mime="text/csv", key=f"{KEY}_events_csv", on_click="ignore",
         icon=":material/download:", width="stretch",
         help="One row per counted crossing in the period (events are kept 14 days).")
+
+
+def _report(view: PeriodView) -> bytes:
+    return camera_report(view).encode()
 
 
 def _events_csv(camera_id: str, since: datetime, until: datetime) -> bytes:
