@@ -11,6 +11,7 @@ Cameras (configured streams, and what their workers count as they go) live in th
 database: `CameraStore` (intervals, events, heat snapshots, gaps; bounded by `prune`).
 """
 
+from run_store.camera_alerts import CameraAlert
 from run_store.camera_buckets import Bucket
 from run_store.camera_records import (
     CameraEvent,
@@ -43,6 +44,7 @@ __all__ = [
     "SAVED_FILES",
     "SERIES_COLUMNS",
     "Bucket",
+    "CameraAlert",
     "CameraEvent",
     "CameraNotFound",
     "CameraRecord",
