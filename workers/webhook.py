@@ -4,6 +4,7 @@ Invariants:
 - `post_in_background` returns at once: the POST, its retries and its backoff run in a
   daemon thread of their own, so a slow or failing webhook never stops or slows the
   camera that fired the alert.
+- `user:password@` in the address is sent as HTTP Basic auth, a query as it is.
 - Each POST waits at most `timeout_s`; a failure (no connection, a timeout, an HTTP
   status of 300 or more) is retried `tries` times in all, after `backoff` delays.
 - The outcome is reported in words through `on_done` ("sent (HTTP 200)", "webhook
@@ -13,6 +14,7 @@ Invariants:
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import socket
@@ -21,7 +23,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from workers.reconnect import Backoff
 from workers.stream_source import redact_url
@@ -52,11 +54,10 @@ def deliver(url: str, payload: dict[str, Any], *, tries: int = 3,
     """POST `payload` as JSON to `url`, retrying; the outcome in words (never the URL)."""
     pause = wait or threading.Event().wait
     body = json.dumps(payload).encode()
+    address, headers = _split_credentials(url)
     why = "not tried"
     for attempt in range(1, tries + 1):
-        request = urllib.request.Request(
-            url, data=body, method="POST",
-            headers={"Content-Type": "application/json", "User-Agent": "heatmap-alerts"})
+        request = urllib.request.Request(address, data=body, method="POST", headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=timeout_s) as response:
                 return f"sent (HTTP {response.status})"
@@ -91,6 +92,18 @@ def post_in_background(url: str, payload: dict[str, Any], on_done: Callable[[str
     thread = threading.Thread(target=run, name="alert-webhook", daemon=True)
     thread.start()
     return thread
+
+
+def _split_credentials(url: str) -> tuple[str, dict[str, str]]:
+    """The address without `user:password@` and the headers, with that as Basic auth."""
+    headers = {"Content-Type": "application/json", "User-Agent": "heatmap-alerts"}
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, headers
+    host = parts.netloc.rsplit("@", 1)[1]
+    pair = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
+    headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, "")), headers
 
 
 def _reason(error: object) -> str:
