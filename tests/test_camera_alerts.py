@@ -64,7 +64,7 @@ def test_rules_and_webhook_are_configured_with_the_camera(tmp_path: Path) -> Non
     with pytest.raises(ValueError, match=r"no region named 'till' \(its regions: door, line\)"):
         CameraConfig(name="x", url="rtsp://cam/1", regions=ZONE,
                      alerts=(AlertRule("count", 1, 2, "till"),))
-    with pytest.raises(ValueError, match="^the webhook is an http:// or https:// address"):
+    with pytest.raises(ValueError, match=r"^the webhook is an http:// or https:// address"):
         CameraConfig(name="x", url="rtsp://cam/1", webhook="ftp://files/")
 
 

@@ -11,16 +11,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+Post = tuple[str, dict[str, str], Any]
+
 
 @dataclass
 class Received:
     """What the server got: (path, headers, JSON body) per POST, and a way to wait."""
 
-    posts: list[tuple[str, dict[str, str], Any]] = field(default_factory=list)
+    posts: list[Post] = field(default_factory=list)
     arrived: threading.Condition = field(default_factory=threading.Condition)
     url: str = ""
 
-    def wait_for(self, count: int, timeout_s: float = 60.0) -> list[tuple[str, dict[str, str], Any]]:
+    def wait_for(self, count: int, timeout_s: float = 60.0) -> list[Post]:
         with self.arrived:
             self.arrived.wait_for(lambda: len(self.posts) >= count, timeout_s)
             return list(self.posts)
