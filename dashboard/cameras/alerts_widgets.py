@@ -69,4 +69,4 @@ def alert_list(camera_id: str, zone: tzinfo) -> None:
         "Rule": [a.rule for a in fired],
         "Measured": [a.measured for a in fired],
         "Webhook": [a.delivery or "none" for a in fired]}),
-        hide_index=True, width="stretch", key="camera_alerts")
+        hide_index=True, width="stretch")
