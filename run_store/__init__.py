@@ -12,6 +12,7 @@ database: `CameraStore` (intervals, events, heat snapshots, gaps, zone visits; b
 by `prune`).
 """
 
+from run_store.camera_alerts import CameraAlert
 from run_store.camera_buckets import Bucket
 from run_store.camera_dwells import DWELL_EDGES_S, DwellStats, DwellVisit
 from run_store.camera_records import (
@@ -47,6 +48,7 @@ __all__ = [
     "SAVED_FILES",
     "SERIES_COLUMNS",
     "Bucket",
+    "CameraAlert",
     "CameraEvent",
     "CameraNotFound",
     "CameraRecord",

@@ -27,6 +27,7 @@ import numpy as np
 from sqlalchemy import CursorResult, delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from run_store.camera_alerts import AlertRow, CameraAlert, insert_new_alerts
 from run_store.camera_buckets import Bucket, bucket_query, bucket_rows
 from run_store.camera_dwells import (
     DwellRow,
@@ -58,7 +59,7 @@ __all__ = ["MAX_CAMERA_NAME", "CameraStore"]
 MAX_CAMERA_NAME = 200
 MAX_URL_LENGTH = 2000
 _DESIRED = ("running", "stopped")
-_DATA_TABLES = (IntervalRow, CameraEventRow, HeatSnapshotRow, GapRow, DwellRow)
+_DATA_TABLES = (IntervalRow, CameraEventRow, HeatSnapshotRow, GapRow, DwellRow, AlertRow)
 _HEAT_BATCH = 64  # snapshots decoded per fetch: the sum never holds a window's rows
 
 
@@ -186,6 +187,27 @@ class CameraStore:
                 if rows:
                     session.execute(insert(table), rows)
 
+    def record_alerts(self, camera_id: str,
+                      alerts: builtins.list[CameraAlert]) -> builtins.list[CameraAlert]:
+        """Store fired alerts; those not stored before (by id), the ones to announce."""
+        check_camera_id(camera_id)
+        with self._transaction() as session:
+            return insert_new_alerts(session, camera_id, tuple(alerts))
+
+    def set_alert_delivery(self, alert_id: str, delivery: str) -> None:
+        """What became of an alert's webhook POST (words with no URL in them)."""
+        with self._transaction() as session:
+            session.execute(update(AlertRow).where(AlertRow.id == alert_id)
+                            .values(delivery=delivery[:300])
+                            .execution_options(synchronize_session=False))
+
+    def alerts(self, camera_id: str, since: datetime | None = None,
+               until: datetime | None = None) -> builtins.list[CameraAlert]:
+        """The camera's fired alerts in [since, until), oldest first."""
+        rows = self._window(AlertRow, AlertRow.at, camera_id, since, until)
+        return [CameraAlert(r.id, r.at, r.kind, r.rule, r.value, r.measured, r.delivery)
+                for r in rows]
+
     # -- reading -------------------------------------------------------------------
 
     def intervals(self, camera_id: str, since: datetime | None = None,
@@ -276,7 +298,8 @@ class CameraStore:
                                  (CameraEventRow.at, retention.event_days),
                                  (HeatSnapshotRow.start, retention.heat_days),
                                  (GapRow.start, retention.gap_days),
-                                 (DwellRow.at, retention.dwell_days)):
+                                 (DwellRow.at, retention.dwell_days),
+                                 (AlertRow.at, retention.gap_days)):
                 table = column.class_
                 statement = delete(table).where(column < now - timedelta(days=days))
                 if camera_id is not None:

@@ -23,6 +23,9 @@ Invariants:
 - A database that cannot be written is waited for, like a stream: the analysis starts
   over once it is back, and what could not be stored becomes a gap.
 - Nothing here logs or reports a URL other than `redact_url(url)`.
+- Alert rules see what is stored, as it is stored: each closed interval, each gap
+  when it closes, and a drop or a restart while it lasts (`workers.camera_alerts`);
+  a webhook is posted in the background and never holds up the stream.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ import numpy.typing as npt
 from sqlalchemy.exc import SQLAlchemyError
 
 from run_store import CameraNotFound, CameraStore, DwellVisit, Flush, Gap
+from workers.camera_alerts import CameraAlerts
 from workers.camera_config import CameraConfig, build_heatmap
 from workers.camera_state import CameraState, CameraStatus
 from workers.dwell_feed import DwellFeed
@@ -164,6 +168,8 @@ class CameraWorker:
             self._flush_gap(gap)
             return
         settings = self.settings
+        alerts = CameraAlerts(self._store, self.camera_id, config, settings.interval_s)
+        alerts.prime(self._clock())
         tally = IntervalTally(settings.interval_s, [r.name for r in heatmap.regions])
         heat = HeatPeriod(settings.heat_every_s, settings.heat_grid)
         dwell_feed = DwellFeed()
@@ -178,6 +184,7 @@ class CameraWorker:
         while not self._stopping.is_set():
             if gap is not None:
                 self._set("reconnecting", gap[1], since=gap[0])
+                alerts.down(gap[0], self._clock(), ongoing=True)
             try:
                 source = open_stream(config.url, timeout_s=settings.open_timeout_s,
                                      stall_timeout_s=settings.stall_timeout_s,
@@ -203,6 +210,8 @@ class CameraWorker:
                     if gap is not None or not session_marked:
                         self._store.record(self.camera_id, Flush(
                             gaps=(Gap(gap[0], now, gap[1]),) if gap else (), counted_until=now))
+                        if gap is not None:
+                            alerts.down(gap[0], now)
                         gap, session_marked = None, True
                         reconnector.succeeded()
                         arrivals.clear()
@@ -224,6 +233,7 @@ class CameraWorker:
                             heat=(snapshot,) if snapshot else (), counted_until=last_at or now,
                             dwells=tuple(dwells)))
                         dwells = []
+                        alerts.counted(closed)
                         if moment - pruned >= PRUNE_EVERY_S:
                             self._store.prune(settings.retention, now, self.camera_id)
                             pruned = moment
@@ -240,12 +250,13 @@ class CameraWorker:
             finally:
                 source.close()
             if last_at is not None:
-                snapshot = heat.close()
+                snapshot, rows = heat.close(), tuple(tally.close())
                 self._store.record(self.camera_id, Flush(
-                    intervals=tuple(tally.close()), events=tuple(tally.take_events()),
+                    intervals=rows, events=tuple(tally.take_events()),
                     heat=(snapshot,) if snapshot else (), counted_until=last_at,
                     dwells=tuple(dwells)))
                 dwells = []
+                alerts.counted(rows, last_at)
             if unanalysable is not None:
                 self._set("failed", f"cannot analyse this stream: {unanalysable}")
                 self._flush_gap(gap)

@@ -16,6 +16,8 @@ Invariants:
 - Nothing returned or raised here shows a camera URL's credentials: states carry the
   redacted address; errors are one line.
 - Every call is safe from any thread; calls that wait on Ray have timeouts.
+- A camera meant to run whose worker is gone, waiting or failed is down: reading its
+  state also fires its "camera down" rules (`camera_alerts.notice_down`), stored once.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import builtins
 import contextlib
 import time
 from dataclasses import replace
+from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
@@ -31,6 +34,7 @@ import numpy.typing as npt
 
 from run_store import CameraNotFound, CameraStore, check_camera_id
 from workers.camera_actor import CameraWorker
+from workers.camera_alerts import notice_down
 from workers.camera_config import CameraConfig
 from workers.camera_state import CameraState
 from workers.cluster import connect
@@ -183,6 +187,12 @@ class Cameras:
                 states.append(replace(state, name=record.name))
             except (GetTimeoutError, RayError):
                 states.append(replace(base, status="connecting", reason=WAITING))
+        for record, state in zip(records, states, strict=True):
+            if record.desired == "running" and (state.status == "failed" or state.reason in (
+                    NOT_RUNNING, WAITING)):
+                with contextlib.suppress(Exception):  # an alert never breaks a page
+                    notice_down(self.store, record, record.counted_until or state.since,
+                                datetime.now(timezone.utc))
         return states
 
     def _ask(self, camera_id: str, method: str) -> Any:

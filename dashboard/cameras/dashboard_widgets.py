@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard import runtime
 from dashboard.access.rules import can_view
 from dashboard.access.widgets import current_viewer
+from dashboard.cameras.alerts_widgets import alert_list
 from dashboard.cameras.analytics import (
     PERIODS,
     PeriodTotals,
@@ -65,6 +66,7 @@ def show_camera(camera_id: str | None) -> None:
     _live(state.camera_id)
     _history(state.camera_id, state.name, record.settings.get("options", {}),
              state.status == "running")
+    alert_list(state.camera_id, viewer_zone(st.context.timezone))
     st.page_link(CAMERAS_PAGE, label="All cameras", icon=":material/videocam:")
 
 

@@ -19,6 +19,7 @@ from dashboard import runtime
 from dashboard.access.rules import can_manage, owned_by
 from dashboard.access.widgets import camera_limit_note, current_viewer
 from dashboard.analysis.settings import AnalysisSettings
+from dashboard.cameras.alerts_widgets import alert_inputs, read_alert_inputs, reset_alert_inputs
 from dashboard.common.links import CAMERA_PAGE, CAMERA_PARAM
 from dashboard.common.text import SETTINGS_PLACE, plain
 from dashboard.regions.widgets import region_editor
@@ -92,6 +93,7 @@ def add_camera_form(settings: AnalysisSettings) -> None:
         st.caption("Take a snapshot to draw where to count (you can also add a camera "
                    "that only makes a heatmap).")
         ready = True
+    alert_inputs()
     if settings.model is None:
         st.caption(f"Choose a model that loads in {SETTINGS_PLACE} to add a camera.")
     st.button("Add and start", type="primary", key=f"{KEY}_add", icon=":material/add:",
@@ -153,10 +155,11 @@ def _add(settings: AnalysisSettings, region: Region | None, transport: str) -> N
     options = {key: value for key, value in settings.heatmap_options().items()
                if key in HEATMAP_OPTIONS and value is not None}
     try:
+        alerts, webhook = read_alert_inputs()
         config = CameraConfig(name=name, url=url, model=settings.model.weights,
                               regions=(region,) if region is not None else (),
                               rtsp_transport="udp" if transport == "udp" else "tcp",
-                              options=options)
+                              options=options, alerts=alerts, webhook=webhook)
     except ValueError as error:
         _say("error", f"Not added: {error}.")
         return
@@ -176,6 +179,7 @@ def _add(settings: AnalysisSettings, region: Region | None, transport: str) -> N
         return
     st.session_state[f"{KEY}_name"] = st.session_state[f"{KEY}_url"] = ""  # typed: cleared
     st.session_state.pop(_SNAPSHOT, None)
+    reset_alert_inputs()
     _say("success", f"Added **{plain(name)}**: it is connecting to the stream.")
 
 
