@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import create_engine
+from sqlalchemy import inspect as sqlalchemy_inspect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -35,6 +36,7 @@ import run_store
 from heatmap_core import Heatmap, Mover, Scene, analyse_video
 from run_store import (
     SAVED_FILES,
+    CameraStore,
     IncompleteRun,
     InvalidRunId,
     RunNotFound,
@@ -655,3 +657,64 @@ def test_a_database_from_before_owners_is_migrated_in_place(make_store, analysis
     mine = store.save_run(analysis, settings=SETTINGS, owner="alice@x.org")
     assert [r.id for r in store.list(owner="alice@x.org")] == [mine.id]
     make_store().list()  # a second start finds the column there: no error
+
+
+# The share-link tables as the release before camera links made them (both backends
+# accept this SQL), to migrate in place.
+_LINK_TABLES_BEFORE_CAMERAS = (
+    "CREATE TABLE share_links (id VARCHAR(22) NOT NULL PRIMARY KEY, run_id VARCHAR(22) "
+    "NOT NULL REFERENCES runs (id) ON DELETE CASCADE, token_hash VARCHAR(64) NOT NULL, "
+    "label TEXT NOT NULL, created TIMESTAMP NOT NULL, expires TIMESTAMP, revoked TIMESTAMP)",
+    "CREATE INDEX ix_share_links_run_id ON share_links (run_id)",
+    "CREATE TABLE share_visits (link_id VARCHAR(22) NOT NULL REFERENCES share_links (id) "
+    "ON DELETE CASCADE, visitor TEXT NOT NULL, first_seen TIMESTAMP NOT NULL, "
+    "PRIMARY KEY (link_id, visitor))")
+
+
+def test_link_tables_from_before_camera_links_are_migrated_in_place(
+        make_store, database_url: str | None, tmp_path: Path, analysis: Path):
+    old = make_store()
+    run = old.save_run(analysis, name="Kept", settings=SETTINGS, owner="alice@x.org")
+    link, token = old.share(run.id, label="for Bob")
+    old.open_link(run.id, token, visitor="bob@x.org")
+    old.close()
+    engine = create_engine(old.url)
+    with engine.begin() as connection:  # the tables as they were, with that link in them
+        saved = connection.exec_driver_sql(
+            "SELECT id, run_id, token_hash, label, created FROM share_links").one()
+        connection.exec_driver_sql("DROP TABLE share_visits")
+        connection.exec_driver_sql("DROP TABLE share_links")
+        for statement in _LINK_TABLES_BEFORE_CAMERAS:
+            connection.exec_driver_sql(statement)
+        connection.exec_driver_sql(
+            "INSERT INTO share_links (id, run_id, token_hash, label, created) "
+            "VALUES (?, ?, ?, ?, ?)" if engine.dialect.name == "sqlite" else
+            "INSERT INTO share_links (id, run_id, token_hash, label, created) "
+            "VALUES (%s, %s, %s, %s, %s)", tuple(saved))
+        connection.exec_driver_sql(
+            "INSERT INTO share_visits (link_id, visitor, first_seen) VALUES "
+            + ("(?, ?, ?)" if engine.dialect.name == "sqlite" else "(%s, %s, %s)"),
+            (saved[0], "bob@x.org", saved[4]))
+    engine.dispose()
+
+    store, again = make_store(), make_store()  # two starts: the second finds it done
+    assert store.open_link(run.id, token) == link  # the old link still works
+    assert store.share_links(run.id)[0].visitors == ("bob@x.org",)
+    cameras = CameraStore(database_url, tmp_path / "data")
+    try:
+        door = cameras.add("Door", "rtsp://cam/1", {}, owner="alice@x.org")
+        camera_link, camera_token = cameras.share(door.id)
+        assert cameras.open_link(door.id, camera_token) == camera_link
+        assert cameras.open_link(door.id, token) is None  # a run's token opens no camera
+        assert again.share_links(run.id) == store.share_links(run.id)  # runs see no camera
+    finally:
+        cameras.close()
+    engine = create_engine(old.url)
+    try:
+        columns = {c["name"]: c["nullable"] for c in
+                   sqlalchemy_inspect(engine).get_columns("share_links")}
+        indexes = {i["name"] for i in sqlalchemy_inspect(engine).get_indexes("share_links")}
+    finally:
+        engine.dispose()
+    assert columns["run_id"] and columns["camera_id"]
+    assert {"ix_share_links_run_id", "ix_share_links_camera_id"} <= indexes
