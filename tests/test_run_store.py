@@ -671,6 +671,31 @@ _LINK_TABLES_BEFORE_CAMERAS = (
     "PRIMARY KEY (link_id, visitor))")
 
 
+def _old_link_tables(url: Any) -> None:
+    """Put the share-link tables of `url`'s database back as they were before camera
+    links, keeping their rows."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        saved = connection.exec_driver_sql(
+            "SELECT id, run_id, token_hash, label, created FROM share_links").all()
+        visits = connection.exec_driver_sql(
+            "SELECT link_id, visitor, first_seen FROM share_visits").all()
+        connection.exec_driver_sql("DROP TABLE share_visits")
+        connection.exec_driver_sql("DROP TABLE share_links")
+        for statement in _LINK_TABLES_BEFORE_CAMERAS:
+            connection.exec_driver_sql(statement)
+        mark = "?" if engine.dialect.name == "sqlite" else "%s"
+        for row in saved:
+            connection.exec_driver_sql(
+                "INSERT INTO share_links (id, run_id, token_hash, label, created) "
+                f"VALUES ({', '.join([mark] * 5)})", tuple(row))
+        for row in visits:
+            connection.exec_driver_sql(
+                "INSERT INTO share_visits (link_id, visitor, first_seen) "
+                f"VALUES ({', '.join([mark] * 3)})", tuple(row))
+    engine.dispose()
+
+
 def test_link_tables_from_before_camera_links_are_migrated_in_place(
         make_store, database_url: str | None, tmp_path: Path, analysis: Path):
     old = make_store()
@@ -678,24 +703,7 @@ def test_link_tables_from_before_camera_links_are_migrated_in_place(
     link, token = old.share(run.id, label="for Bob")
     old.open_link(run.id, token, visitor="bob@x.org")
     old.close()
-    engine = create_engine(old.url)
-    with engine.begin() as connection:  # the tables as they were, with that link in them
-        saved = connection.exec_driver_sql(
-            "SELECT id, run_id, token_hash, label, created FROM share_links").one()
-        connection.exec_driver_sql("DROP TABLE share_visits")
-        connection.exec_driver_sql("DROP TABLE share_links")
-        for statement in _LINK_TABLES_BEFORE_CAMERAS:
-            connection.exec_driver_sql(statement)
-        connection.exec_driver_sql(
-            "INSERT INTO share_links (id, run_id, token_hash, label, created) "
-            "VALUES (?, ?, ?, ?, ?)" if engine.dialect.name == "sqlite" else
-            "INSERT INTO share_links (id, run_id, token_hash, label, created) "
-            "VALUES (%s, %s, %s, %s, %s)", tuple(saved))
-        connection.exec_driver_sql(
-            "INSERT INTO share_visits (link_id, visitor, first_seen) VALUES "
-            + ("(?, ?, ?)" if engine.dialect.name == "sqlite" else "(%s, %s, %s)"),
-            (saved[0], "bob@x.org", saved[4]))
-    engine.dispose()
+    _old_link_tables(old.url)  # the tables as they were, with that link in them
 
     store, again = make_store(), make_store()  # two starts: the second finds it done
     assert store.open_link(run.id, token) == link  # the old link still works
@@ -718,3 +726,29 @@ def test_link_tables_from_before_camera_links_are_migrated_in_place(
         engine.dispose()
     assert columns["run_id"] and columns["camera_id"]
     assert {"ix_share_links_run_id", "ix_share_links_camera_id"} <= indexes
+
+
+def test_stores_starting_at_once_migrate_the_link_tables_once(tmp_path: Path, analysis: Path):
+    """SQLite rebuilds the table to lift its NOT NULL: four processes started together
+    on one old database (their migrations may overlap) all open the old link, and the
+    table holds it once."""
+    old = RunStore(None, tmp_path)
+    run = old.save_run(analysis, settings=SETTINGS, owner="alice@x.org")
+    _, token = old.share(run.id)
+    old.close()
+    _old_link_tables(old.url)
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        results = pool.map(_open_link_in_a_fresh_store, [(str(tmp_path), run.id, token)] * 4)
+    assert results == [True] * 4
+    store = RunStore(None, tmp_path)
+    assert store.open_link(run.id, token) is not None and len(store.share_links(run.id)) == 1
+    store.close()
+
+
+def _open_link_in_a_fresh_store(args: tuple[str, str, str]) -> bool:
+    data, run_id, token = args
+    store = RunStore(None, data)
+    try:
+        return store.open_link(run_id, token) is not None
+    finally:
+        store.close()
