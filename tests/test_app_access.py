@@ -228,7 +228,8 @@ def test_a_camera_share_link_opens_its_dashboard_read_only(
     assert at.title[0].value == "Alice's door"
     cards = {m.label: m.value for m in at.metric}
     assert cards["In"] == "3" and cards["Out"] == "1"
-    assert [b.label for b in at.get("download_button")] == ["Intervals .csv", "Events .csv"]
+    assert [b.label for b in at.get("download_button")] == [  # each checked when clicked
+        "Intervals .csv", "Intervals .xlsx", "Events .csv", "Report .html"]
     assert "Shared with you" in shown_text(at)
     assert "internal" not in str(at)  # not even the camera's redacted address
     assert not [e for e in at.expander if "Share" in e.label]
