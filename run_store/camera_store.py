@@ -9,6 +9,8 @@ Invariants:
 - Time windows are half-open, [since, until), on the row's start (`at` for events).
 - Data is bounded by `prune(retention)`: rows older than each kind's retention are
   deleted; SQLite reuses the freed pages, so the file stops growing.
+- A camera's share links are run links' twins (`ShareLinks`, the same table and
+  rules): removing the camera removes them in the same transaction.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import CursorResult, delete, insert, select, update
+from sqlalchemy import CursorResult, delete, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from run_store.camera_alerts import AlertRow, CameraAlert, insert_new_alerts
@@ -53,6 +55,9 @@ from run_store.camera_records import (
 from run_store.camera_tables import CameraEventRow, CameraRow, GapRow, HeatSnapshotRow, IntervalRow
 from run_store.database import make_engine, prepare, resolve_url
 from run_store.errors import CameraNotFound
+from run_store.schema import ShareLinkRow
+from run_store.share_links import ShareLinks
+from run_store.sharing import ShareLink
 
 __all__ = ["MAX_CAMERA_NAME", "CameraStore"]
 
@@ -86,6 +91,8 @@ class CameraStore:
         self._clock = clock
         self._prepared = False
         self._prepare_lock = threading.Lock()
+        self._links = ShareLinks(ShareLinkRow.camera_id, CameraRow.id, CameraNotFound,
+                                 self._transaction, self._clock)
 
     def __repr__(self) -> str:
         return f"CameraStore({self.url.render_as_string(hide_password=True)!r})"
@@ -115,11 +122,18 @@ class CameraStore:
             row = session.get(CameraRow, camera_id)
             return None if row is None else _camera(row)
 
-    def list(self, owner: str | None = None) -> builtins.list[CameraRecord]:
-        """Every camera (or only `owner`'s), oldest first."""
+    def list(self, owner: str | None = None, *, shared_with: str | None = None
+             ) -> builtins.list[CameraRecord]:
+        """Every camera, oldest first; with `owner` and/or `shared_with`, only the ones
+        `owner` added or that were shared with `shared_with` (a live link they opened)."""
         query = select(CameraRow).order_by(CameraRow.created, CameraRow.id)
+        audience = []
         if owner is not None:
-            query = query.where(CameraRow.owner == owner)
+            audience.append(CameraRow.owner == owner)
+        if shared_with is not None:
+            audience.append(CameraRow.id.in_(self._links.shared_ids(shared_with)))
+        if audience:
+            query = query.where(or_(*audience))
         with self._transaction() as session:
             return [_camera(row) for row in session.scalars(query)]
 
@@ -149,9 +163,11 @@ class CameraStore:
         return self._update(camera_id, values)
 
     def remove(self, camera_id: str) -> None:
-        """Delete the camera and everything it counted; CameraNotFound if gone."""
+        """Delete the camera, everything it counted and its share links;
+        CameraNotFound if gone."""
         check_camera_id(camera_id)
         with self._transaction() as session:
+            self._links.delete(session, camera_id)
             for table in _DATA_TABLES:
                 session.execute(delete(table).where(table.camera_id == camera_id)
                                 .execution_options(synchronize_session=False))
@@ -160,6 +176,32 @@ class CameraStore:
                 .execution_options(synchronize_session=False)))
             if result.rowcount == 0:
                 raise CameraNotFound(camera_id)
+
+    # -- share links (the rules are `ShareLinks`', the same as a run's) ----------------
+
+    def share(self, camera_id: str, *, label: str = "", expires: datetime | None = None
+              ) -> tuple[ShareLink, str]:
+        """A new link that opens the camera's dashboard read-only: the link and its
+        token (shown once: only its hash is kept). CameraNotFound if it is gone."""
+        return self._links.share(check_camera_id(camera_id), label=label, expires=expires)
+
+    def share_links(self, camera_id: str) -> builtins.list[ShareLink]:
+        """The camera's links, newest first, revoked and expired ones included."""
+        return self._links.links(check_camera_id(camera_id))
+
+    def revoke_link(self, camera_id: str, link_id: str) -> None:
+        """Stop the camera's link `link_id` working, at once (again: no change)."""
+        self._links.revoke(check_camera_id(camera_id), link_id)
+
+    def open_link(self, camera_id: str, token: str, visitor: str | None = None
+                  ) -> ShareLink | None:
+        """The camera's live link whose token is `token`, or None (no such link,
+        revoked or expired); a signed-in `visitor` is remembered (see `shared_with`)."""
+        return self._links.open(check_camera_id(camera_id), token, visitor)
+
+    def shared_with(self, camera_id: str, visitor: str) -> bool:
+        """Whether `visitor` opened a link to the camera that is still live."""
+        return self._links.shared_with(check_camera_id(camera_id), visitor)
 
     # -- what workers write ----------------------------------------------------------
 

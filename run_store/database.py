@@ -7,7 +7,9 @@ has to upgrade a read lock to a write lock (which SQLite refuses without waiting
 WAL needs the data folder on a local disk: for a shared server, use PostgreSQL.
 
 Tables are created from the schema's metadata; a column added to an existing table
-since the first release is added by `migrate`, idempotently, on both backends.
+since the first release is added by `migrate`, idempotently, on both backends, and so
+is a NOT NULL lifted since (PostgreSQL drops it in place; SQLite cannot, so the table is
+made anew from the schema and its rows copied, in one IMMEDIATE transaction).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy import URL, Engine, Table, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from run_store.schema import Base
 
@@ -65,15 +68,30 @@ def prepare(engine: Engine) -> None:
 
 
 # (table, column, SQL type): columns added after the table was first released.
-_ADDED_COLUMNS = (("runs", "owner", "TEXT"), ("cameras", "owner", "TEXT"))
+_ADDED_COLUMNS = (("runs", "owner", "TEXT"), ("cameras", "owner", "TEXT"),
+                  ("share_links", "camera_id", "VARCHAR(16)"))
 _ADDED_INDEXES = ("CREATE INDEX IF NOT EXISTS ix_runs_owner ON runs (owner)",
-                  "CREATE INDEX IF NOT EXISTS ix_cameras_owner ON cameras (owner)")
+                  "CREATE INDEX IF NOT EXISTS ix_cameras_owner ON cameras (owner)",
+                  "CREATE INDEX IF NOT EXISTS ix_share_links_camera_id "
+                  "ON share_links (camera_id)")
+# (table, column): NOT NULL when the table was first released, nullable since.
+_NOW_NULLABLE = (("share_links", "run_id"),)  # a link opens a run or a camera
 
 
 def migrate(engine: Engine) -> None:
-    """Add the columns (and their indexes) a database made by an older release lacks.
-    Safe to run again, and from two processes at once: a column the other process
-    added meanwhile is taken as added."""
+    """Bring a database made by an older release up to the schema: lift the NOT NULLs
+    lifted since, add the columns (and their indexes) it lacks. Safe to run again, and
+    from two processes at once: what the other process changed meanwhile is taken as
+    done."""
+    for table, column in _NOW_NULLABLE:
+        if _nullable(engine, table, column):
+            continue
+        if engine.dialect.name == "sqlite":
+            _rebuild_sqlite_table(engine, Base.metadata.tables[table], column)
+        else:
+            with engine.begin() as connection:  # idempotent in PostgreSQL itself
+                connection.execute(text(
+                    f"ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL"))
     for table, column, sql_type in _ADDED_COLUMNS:
         if column in {c["name"] for c in inspect(engine).get_columns(table)}:
             continue
@@ -89,6 +107,55 @@ def migrate(engine: Engine) -> None:
                 connection.execute(text(statement))
         except DBAPIError:  # made by another process between its check and ours
             pass
+
+
+def _nullable(engine: Engine, table: str, column: str) -> bool:
+    return next(bool(c["nullable"]) for c in inspect(engine).get_columns(table)
+                if c["name"] == column)
+
+
+def _rebuild_sqlite_table(engine: Engine, table: Table, column: str) -> None:
+    """Make `table` anew as the schema has it (SQLite cannot drop a NOT NULL in place)
+    and copy its rows, the way sqlite.org/lang_altertable.html describes: create a new
+    table, copy, drop the old one, rename the new one, make the indexes. All in one
+    IMMEDIATE transaction, which checks `column` again once it holds the write lock, so
+    of two processes migrating at once the second finds the work done."""
+    staging = f"{table.name}_rebuilding"
+    create = str(CreateTable(table).compile(dialect=engine.dialect)).strip()
+    head = f"CREATE TABLE {table.name} ("
+    if not create.startswith(head):
+        raise RuntimeError(f"unexpected DDL for {table.name}: {create[:60]!r}")
+    create = f"CREATE TABLE {staging} (" + create.removeprefix(head)
+    indexes = [str(CreateIndex(index).compile(dialect=engine.dialect))
+               for index in table.indexes]
+    raw = engine.raw_connection()
+    try:
+        sqlite: Any = raw.driver_connection
+        level = sqlite.isolation_level
+        sqlite.isolation_level = None  # the transaction below is ours, statement by statement
+        try:
+            cursor = sqlite.cursor()
+            cursor.execute("BEGIN IMMEDIATE")  # waits for the busy timeout, then fails
+            try:
+                old = {row[1]: bool(row[3]) for row in
+                       cursor.execute(f"PRAGMA table_info({table.name})")}
+                if old.get(column):  # still NOT NULL: nobody rebuilt it meanwhile
+                    kept = ", ".join(c.name for c in table.columns if c.name in old)
+                    cursor.execute(create)
+                    cursor.execute(f"INSERT INTO {staging} ({kept}) "
+                                   f"SELECT {kept} FROM {table.name}")
+                    cursor.execute(f"DROP TABLE {table.name}")
+                    cursor.execute(f"ALTER TABLE {staging} RENAME TO {table.name}")
+                    for statement in indexes:
+                        cursor.execute(statement)
+                cursor.execute("COMMIT")
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+        finally:
+            sqlite.isolation_level = level
+    finally:
+        raw.close()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

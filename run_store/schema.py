@@ -17,7 +17,9 @@ gives it, an email address), NULL for a run made without sign-in. `share_links` 
 only a hash of each link's token (the token itself is shown once, to the owner), and
 `share_visits` who opened a link while signed in: a run is shared with them while that
 link is neither revoked nor expired, so revoking a link takes their access away at once.
-A camera row can carry an owner the same way and be checked by the same rules.
+A camera row carries an owner the same way and is checked by the same rules; a share
+link opens either one run (`run_id`) or one camera (`camera_id`, added to older
+databases by `database.migrate`, which also lets `run_id` be NULL there).
 """
 
 from __future__ import annotations
@@ -82,8 +84,11 @@ class ShareLinkRow(Base):
     __tablename__ = "share_links"
 
     id: Mapped[str] = mapped_column(String(22), primary_key=True)
-    run_id: Mapped[str] = mapped_column(String(22), ForeignKey("runs.id", ondelete="CASCADE"),
-                                        index=True)
+    run_id: Mapped[str | None] = mapped_column(
+        String(22), ForeignKey("runs.id", ondelete="CASCADE"), nullable=True, index=True)
+    # The camera a link opens instead of a run. No foreign key: camera data is removed
+    # with its camera by the store (see camera_tables).
+    camera_id: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
     token_hash: Mapped[str] = mapped_column(String(64))  # sha256 hex of the token
     label: Mapped[str] = mapped_column(Text)  # who it is for, in the owner's words
     created: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,9 +1,9 @@
-"""Share links: a token that opens one run's dashboard, read-only, until it is revoked
-or expires.
+"""Share links: a token that opens one run's or one camera's dashboard, read-only,
+until it is revoked or expires.
 
 A token is 256 random bits (`secrets.token_urlsafe(32)`), shown once to the owner and
 stored only as its SHA-256: a copy of the database opens no dashboard. A token offered
-in a link is checked against every live link of that one run with a constant-time
+in a link is checked against every live link of that one run (or camera) with a constant-time
 comparison (`hmac.compare_digest`), so timing tells nothing about a token's hash.
 """
 
@@ -25,16 +25,18 @@ _TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 @dataclass(frozen=True)
 class ShareLink:
-    """One share link of a run (never its token). `visitors` are the signed-in people
-    who opened it, in the order they first did."""
+    """One share link of a run or of a camera (never its token): exactly one of
+    `run_id` and `camera_id` is set. `visitors` are the signed-in people who opened it,
+    in the order they first did."""
 
     id: str
-    run_id: str
+    run_id: str | None
     label: str
     created: datetime  # aware, UTC
     expires: datetime | None
     revoked: datetime | None
     visitors: tuple[str, ...] = ()
+    camera_id: str | None = None
 
     def live(self, now: datetime) -> bool:
         """Whether the link still opens the dashboard at `now`."""

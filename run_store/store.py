@@ -33,8 +33,9 @@ from run_store.errors import RunNotFound
 from run_store.folder import EVENT_COLUMNS, SAVED_FILES, SERIES_COLUMNS, AnalysisFolder
 from run_store.ids import check_run_id, new_run_id
 from run_store.record import RunKind, RunRecord, RunStatus
-from run_store.schema import RunRow, ShareLinkRow, ShareVisitRow
-from run_store.sharing import ShareLink, check_label, is_token, matches, new_token, token_hash
+from run_store.schema import RunRow, ShareLinkRow
+from run_store.share_links import ShareLinks
+from run_store.sharing import ShareLink
 
 __all__ = ["MAX_NAME_LENGTH", "RunStore"]
 
@@ -71,6 +72,8 @@ class RunStore:
         self._clock = clock
         self._prepared = False
         self._prepare_lock = threading.Lock()
+        self._links = ShareLinks(ShareLinkRow.run_id, RunRow.id, RunNotFound,
+                                 self._transaction, self._created)
 
     def __repr__(self) -> str:
         return f"RunStore({self.url.render_as_string(hide_password=True)!r}, {self.data_dir})"
@@ -138,7 +141,7 @@ class RunStore:
         if owner is not None:
             audience.append(RunRow.owner == owner)
         if shared_with is not None:
-            audience.append(RunRow.id.in_(self._shared_runs(shared_with)))
+            audience.append(RunRow.id.in_(self._links.shared_ids(shared_with)))
         if audience:
             query = query.where(or_(*audience))
         if name_contains:
@@ -168,12 +171,8 @@ class RunStore:
         check_run_id(run_id)
         statement = (delete(RunRow).where(RunRow.id == run_id)
                      .execution_options(synchronize_session=False))
-        links = select(ShareLinkRow.id).where(ShareLinkRow.run_id == run_id)
-        with self._transaction() as session:  # SQLite enforces no foreign keys: by hand
-            session.execute(delete(ShareVisitRow).where(ShareVisitRow.link_id.in_(links))
-                            .execution_options(synchronize_session=False))
-            session.execute(delete(ShareLinkRow).where(ShareLinkRow.run_id == run_id)
-                            .execution_options(synchronize_session=False))
+        with self._transaction() as session:
+            self._links.delete(session, run_id)
             result = cast(CursorResult[Any], session.execute(statement))
             if result.rowcount == 0:
                 raise RunNotFound(run_id)
@@ -218,86 +217,32 @@ class RunStore:
         return len(rows), sum(int(size or 0) + self._folders.size(run_id)
                               for run_id, size in rows)
 
-    # --- share links ------------------------------------------------------------------
+    # --- share links (the rules are `ShareLinks`', the same for cameras) -----------------
 
     def share(self, run_id: str, *, label: str = "", expires: datetime | None = None
               ) -> tuple[ShareLink, str]:
         """A new share link to the run: the link and its token (shown once: only its
         hash is kept). RunNotFound if the run is gone."""
-        check_run_id(run_id)
-        label = check_label(label)
-        if expires is not None:
-            _aware(expires, "expires")
-        token = new_token()
-        row = ShareLinkRow(id=new_run_id(), run_id=run_id, token_hash=token_hash(token),
-                           label=label, created=self._created(), expires=expires, revoked=None)
-        with self._transaction() as session:
-            if session.get(RunRow, run_id) is None:
-                raise RunNotFound(run_id)
-            session.add(row)
-        return _link(row, ()), token
+        return self._links.share(check_run_id(run_id), label=label, expires=expires)
 
     def share_links(self, run_id: str) -> builtins.list[ShareLink]:
         """The run's links, newest first, revoked and expired ones included."""
-        check_run_id(run_id)
-        query = (select(ShareLinkRow).where(ShareLinkRow.run_id == run_id)
-                 .order_by(ShareLinkRow.created.desc(), ShareLinkRow.id))
-        with self._transaction() as session:
-            rows = list(session.scalars(query))
-            visits = session.execute(
-                select(ShareVisitRow.link_id, ShareVisitRow.visitor)
-                .where(ShareVisitRow.link_id.in_([row.id for row in rows]))
-                .order_by(ShareVisitRow.first_seen, ShareVisitRow.visitor)).all()
-        return [_link(row, tuple(v for link_id, v in visits if link_id == row.id))
-                for row in rows]
+        return self._links.links(check_run_id(run_id))
 
     def revoke_link(self, run_id: str, link_id: str) -> None:
         """Stop the run's link `link_id` working, at once (again: no change)."""
-        check_run_id(run_id)
-        check_run_id(link_id)
-        statement = (update(ShareLinkRow)
-                     .where(ShareLinkRow.id == link_id, ShareLinkRow.run_id == run_id,
-                            ShareLinkRow.revoked.is_(None))
-                     .values(revoked=self._created())
-                     .execution_options(synchronize_session=False))
-        with self._transaction() as session:
-            session.execute(statement)
+        self._links.revoke(check_run_id(run_id), link_id)
 
     def open_link(self, run_id: str, token: str, visitor: str | None = None
                   ) -> ShareLink | None:
         """The live link of the run whose token is `token`, or None (no such link,
         revoked or expired). A signed-in `visitor` is remembered: the run is then
         shared with them (in their list) while the link stays live."""
-        check_run_id(run_id)
-        if not is_token(token):
-            return None
-        now = self._created()
-        with self._transaction() as session:
-            rows = session.scalars(select(ShareLinkRow).where(ShareLinkRow.run_id == run_id))
-            found = None
-            for row in rows:  # every row is compared: no early exit to time
-                if matches(token, row.token_hash) and found is None:
-                    found = row
-            if found is None or not _link(found, ()).live(now):
-                return None
-            if visitor is not None and session.get(ShareVisitRow, (found.id, visitor)) is None:
-                session.add(ShareVisitRow(link_id=found.id, visitor=visitor, first_seen=now))
-            return _link(found, ())
+        return self._links.open(check_run_id(run_id), token, visitor)
 
     def shared_with(self, run_id: str, visitor: str) -> bool:
         """Whether `visitor` opened a link to the run that is still live."""
-        check_run_id(run_id)
-        with self._transaction() as session:
-            return session.scalar(
-                select(func.count()).where(RunRow.id == run_id,
-                                           RunRow.id.in_(self._shared_runs(visitor)))) != 0
-
-    def _shared_runs(self, visitor: str) -> Any:
-        now = self._created()
-        return (select(ShareLinkRow.run_id)
-                .join(ShareVisitRow, ShareVisitRow.link_id == ShareLinkRow.id)
-                .where(ShareVisitRow.visitor == visitor, ShareLinkRow.revoked.is_(None),
-                       or_(ShareLinkRow.expires.is_(None), ShareLinkRow.expires > now)))
+        return self._links.shared_with(check_run_id(run_id), visitor)
 
     def remove_orphans(self, older_than: timedelta = timedelta(hours=1)) -> int:
         """Delete run folders that no row names, untouched for `older_than`: what a
@@ -338,11 +283,6 @@ def _record(row: RunRow) -> RunRecord:
         settings=row.settings, summary=row.summary, in_count=row.in_count,
         out_count=row.out_count, total_tracks=row.total_tracks, files=tuple(row.files),
         thumbnail=row.thumbnail, owner=row.owner)
-
-
-def _link(row: ShareLinkRow, visitors: tuple[str, ...]) -> ShareLink:
-    return ShareLink(id=row.id, run_id=row.run_id, label=row.label, created=row.created,
-                     expires=row.expires, revoked=row.revoked, visitors=visitors)
 
 
 def _check_name(name: object) -> None:

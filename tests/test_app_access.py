@@ -6,12 +6,17 @@ Signing in with a real provider is in tests/browser/test_accounts.py."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.access.widgets import LINK_GONE
+from dashboard.access.viewer import Viewer
+from dashboard.access.widgets import LINK_GONE, LinkGone, checked_download, may_view
+from dashboard.cameras.dashboard_widgets import NOT_FOUND as CAMERA_NOT_FOUND
 from dashboard.common.links import (
     CAMERA_PAGE,
     CAMERAS_PAGE,
@@ -20,8 +25,9 @@ from dashboard.common.links import (
     RUN_PAGE,
     RUNS_PAGE,
 )
+from dashboard.common.text import plain
 from dashboard.runs.dashboard_widgets import NOT_FOUND
-from run_store import CameraStore, RunRecord, RunStore
+from run_store import CameraRecord, CameraStore, Flush, IntervalCount, RunRecord, RunStore
 from tests.saved_runs import SETTINGS, analysed, street_video
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -187,11 +193,115 @@ def test_the_limit_per_person_is_stated_when_reached(
     assert not at.metric  # nothing ran
 
 
-def test_a_camera_link_shows_nothing_to_a_stranger_or_another_person(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, store: RunStore) -> None:
+@pytest.fixture
+def cameras(store: RunStore, tmp_path: Path) -> Iterator[CameraStore]:
+    """The camera store of the app's database (`store` points the app at it)."""
     cameras = CameraStore(None, tmp_path)
-    door = cameras.add("Alice's door", "rtsp://alice:pw@cam/1", {}, owner="alice@example.org")
+    yield cameras
     cameras.close()
+
+
+@pytest.fixture
+def door(cameras: CameraStore) -> CameraRecord:
+    """Alice's camera (stopped), with a minute of counts today."""
+    door = cameras.add("Alice's door", "rtsp://alice:pw@cam.internal/1", {},
+                       owner="alice@example.org")
+    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    cameras.record(door.id, Flush(intervals=(IntervalCount(now, 60.0, "door", "*", 3, 1),),
+                                  counted_until=now + timedelta(minutes=1)))
+    return door
+
+
+def test_a_camera_link_shows_nothing_to_a_stranger_or_another_person(
+        door: CameraRecord) -> None:
     for who in (None, "bob@example.org"):
         at = visit(CAMERA_PAGE, who=who, camera=door.id)
-        assert at.error and "Alice" not in shown_text(at)
+        assert at.error[0].value.startswith(CAMERA_NOT_FOUND)  # as for no such camera
+        assert "Alice" not in shown_text(at) and not at.metric
+        assert not at.get("download_button")
+
+
+def test_a_camera_share_link_opens_its_dashboard_read_only(
+        cameras: CameraStore, door: CameraRecord) -> None:
+    _, token = cameras.share(door.id, label="the landlord")
+    at = visit(CAMERA_PAGE, camera=door.id, token=token)  # not signed in
+    assert at.title[0].value == "Alice's door"
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["In"] == "3" and cards["Out"] == "1"
+    assert [b.label for b in at.get("download_button")] == [  # each checked when clicked
+        "Intervals .csv", "Intervals .xlsx", "Events .csv", "Report .html"]
+    assert "Shared with you" in shown_text(at)
+    assert "internal" not in str(at)  # not even the camera's redacted address
+    assert not [e for e in at.expander if "Share" in e.label]
+    assert [b.label for b in at.button] == ["Sign in"]  # the sidebar's: nothing to change
+    assert not at.text_input and not at.toggle and not at.checkbox
+
+
+@pytest.mark.parametrize("ended", ["revoked", "expired"])
+def test_a_revoked_or_expired_camera_link_no_longer_works(
+        cameras: CameraStore, door: CameraRecord, ended: str) -> None:
+    now = datetime.now(timezone.utc)
+    if ended == "revoked":
+        link, token = cameras.share(door.id)
+        at = visit(CAMERA_PAGE, who="bob@example.org", camera=door.id, token=token)
+        assert at.title[0].value == "Alice's door"
+        download = checked_download(partial(may_view, cameras, door, Viewer(id=None), token),
+                                    lambda: b"events")
+        assert download() == b"events"
+        cameras.revoke_link(door.id, link.id)
+    else:  # made to end a minute ago: what a 1-day link is the day after
+        link, token = cameras.share(door.id, expires=now - timedelta(minutes=1))
+        download = checked_download(partial(may_view, cameras, door, Viewer(id=None), token),
+                                    lambda: b"events")
+    for who in (None, "bob@example.org"):
+        at = visit(CAMERA_PAGE, who=who, camera=door.id, token=token)
+        assert at.error[0].value.startswith(LINK_GONE)
+        assert "Alice" not in shown_text(at) and not at.metric
+    at = visit(CAMERA_PAGE, who="bob@example.org", camera=door.id)  # no access left
+    assert at.error[0].value.startswith(CAMERA_NOT_FOUND)
+    with pytest.raises(LinkGone, match=LINK_GONE):  # a download from a page still open
+        download()
+
+
+def test_the_camera_owner_makes_a_link_sees_who_opened_it_and_revokes_it(
+        cameras: CameraStore, door: CameraRecord) -> None:
+    at = visit(CAMERA_PAGE, who="alice@example.org", camera=door.id)
+    assert plain("rtsp://***@cam.internal/1") in shown_text(at)  # hers (not the password)
+    next(t for t in at.text_input if t.label == "Who it is for").set_value("the landlord")
+    next(b for b in at.button if b.label == "Make a link").click().run()
+    (made,) = cameras.share_links(door.id)
+    shown = [c.value for c in at.code]
+    assert len(shown) == 1 and shown[0].startswith(f"/?camera={door.id}&token=")
+    token = shown[0].rsplit("=", 1)[1]
+    visit(CAMERA_PAGE, who="bob@example.org", camera=door.id, token=token)
+    at = visit(CAMERA_PAGE, who="bob@example.org", camera=door.id)  # shared with him now
+    assert at.title[0].value == "Alice's door" and "Shared with you" in shown_text(at)
+    at = visit(CAMERA_PAGE, who="alice@example.org", camera=door.id)
+    assert "Opened by: bob@example\\.org" in shown_text(at)
+    at.button(key=f"access_revoke_{made.id}").click().run()
+    assert cameras.open_link(door.id, token) is None
+    assert "revoked" in shown_text(visit(CAMERA_PAGE, who="alice@example.org",
+                                         camera=door.id))
+    at = visit(CAMERA_PAGE, who="bob@example.org", camera=door.id, token=token)
+    assert at.error[0].value.startswith(LINK_GONE)
+
+
+def test_an_admin_manages_anyones_camera_links(
+        monkeypatch: pytest.MonkeyPatch, cameras: CameraStore, door: CameraRecord) -> None:
+    monkeypatch.setenv("HEATMAP_ADMINS", "root@example.org")
+    link, token = cameras.share(door.id, label="the landlord")
+    at = visit(CAMERA_PAGE, who="root@example.org", camera=door.id)
+    assert at.title[0].value == "Alice's door" and "Shared with you" not in shown_text(at)
+    assert "the landlord" in shown_text(at)
+    at.button(key=f"access_revoke_{link.id}").click().run()
+    assert cameras.open_link(door.id, token) is None
+    at = visit(CAMERAS_PAGE, who="root@example.org")  # the list, with Alice's controls
+    assert "Alice's door" in shown_text(at)
+    assert any(b.key and door.id in b.key for b in at.button)
+
+
+def test_without_sign_in_a_camera_link_is_public_as_before(door: CameraRecord) -> None:
+    at = visit(CAMERA_PAGE, sign_in=False, camera=door.id)
+    assert at.title[0].value == "Alice's door"
+    assert plain("rtsp://***@cam.internal/1") in shown_text(at)
+    assert "Shared with you" not in shown_text(at)

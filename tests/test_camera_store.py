@@ -292,3 +292,60 @@ def test_a_cameras_table_from_before_owners_is_migrated(database_url: str | None
         assert store.add("Yard", "rtsp://cam/2", {}, owner="alice@example.org").owner
     finally:
         store.close()
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_a_camera_share_link_opens_that_camera_until_revoked_or_expired(
+        database_url: str | None, tmp_path: Path) -> None:
+    clock = Clock()
+    store = CameraStore(database_url, tmp_path / "data", clock=clock)
+    try:
+        door = store.add("Door", URL, {}, owner="alice@example.org")
+        yard = store.add("Yard", URL, {}, owner="alice@example.org")
+        link, token = store.share(door.id, label="for Bob",
+                                  expires=T0 + timedelta(days=1))
+        assert (link.camera_id, link.run_id) == (door.id, None)
+        assert store.open_link(yard.id, token) is None  # one camera's token opens only it
+        assert store.open_link(door.id, "x" * 43) is None
+        assert not store.shared_with(door.id, "bob@example.org")
+        assert store.open_link(door.id, token, visitor="bob@example.org") == link
+        assert store.shared_with(door.id, "bob@example.org")
+        assert [c.id for c in store.list(shared_with="bob@example.org")] == [door.id]
+        assert [c.id for c in store.list("bob@example.org", shared_with="bob@example.org")
+                ] == [door.id]
+        assert store.share_links(door.id)[0].visitors == ("bob@example.org",)
+        assert store.share_links(yard.id) == []
+
+        clock.now += timedelta(days=1)  # expired
+        assert store.open_link(door.id, token) is None
+        assert not store.shared_with(door.id, "bob@example.org")
+        fresh, fresh_token = store.share(door.id)
+        assert store.open_link(door.id, fresh_token, visitor="bob@example.org") == fresh
+        store.revoke_link(door.id, fresh.id)
+        assert store.open_link(door.id, fresh_token) is None
+        assert store.list(shared_with="bob@example.org") == []
+        assert [x.id for x in store.share_links(door.id)] == [fresh.id, link.id]
+        assert store.share_links(door.id)[0].revoked == clock.now
+    finally:
+        store.close()
+
+
+def test_removing_a_camera_removes_its_links(store: CameraStore) -> None:
+    door = store.add("Door", URL, {}, owner="alice@example.org")
+    _, token = store.share(door.id)
+    store.open_link(door.id, token, visitor="bob@example.org")
+    store.remove(door.id)
+    assert store.share_links(door.id) == []
+    with pytest.raises(CameraNotFound):
+        store.share(door.id)
+    with pytest.raises(InvalidCameraId):
+        store.share("../etc")

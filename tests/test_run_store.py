@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import create_engine
+from sqlalchemy import inspect as sqlalchemy_inspect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -35,6 +36,7 @@ import run_store
 from heatmap_core import Heatmap, Mover, Scene, analyse_video
 from run_store import (
     SAVED_FILES,
+    CameraStore,
     IncompleteRun,
     InvalidRunId,
     RunNotFound,
@@ -655,3 +657,98 @@ def test_a_database_from_before_owners_is_migrated_in_place(make_store, analysis
     mine = store.save_run(analysis, settings=SETTINGS, owner="alice@x.org")
     assert [r.id for r in store.list(owner="alice@x.org")] == [mine.id]
     make_store().list()  # a second start finds the column there: no error
+
+
+# The share-link tables as the release before camera links made them (both backends
+# accept this SQL), to migrate in place.
+_LINK_TABLES_BEFORE_CAMERAS = (
+    "CREATE TABLE share_links (id VARCHAR(22) NOT NULL PRIMARY KEY, run_id VARCHAR(22) "
+    "NOT NULL REFERENCES runs (id) ON DELETE CASCADE, token_hash VARCHAR(64) NOT NULL, "
+    "label TEXT NOT NULL, created TIMESTAMP NOT NULL, expires TIMESTAMP, revoked TIMESTAMP)",
+    "CREATE INDEX ix_share_links_run_id ON share_links (run_id)",
+    "CREATE TABLE share_visits (link_id VARCHAR(22) NOT NULL REFERENCES share_links (id) "
+    "ON DELETE CASCADE, visitor TEXT NOT NULL, first_seen TIMESTAMP NOT NULL, "
+    "PRIMARY KEY (link_id, visitor))")
+
+
+def _old_link_tables(url: Any) -> None:
+    """Put the share-link tables of `url`'s database back as they were before camera
+    links, keeping their rows."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        saved = connection.exec_driver_sql(
+            "SELECT id, run_id, token_hash, label, created FROM share_links").all()
+        visits = connection.exec_driver_sql(
+            "SELECT link_id, visitor, first_seen FROM share_visits").all()
+        connection.exec_driver_sql("DROP TABLE share_visits")
+        connection.exec_driver_sql("DROP TABLE share_links")
+        for statement in _LINK_TABLES_BEFORE_CAMERAS:
+            connection.exec_driver_sql(statement)
+        mark = "?" if engine.dialect.name == "sqlite" else "%s"
+        for row in saved:
+            connection.exec_driver_sql(
+                "INSERT INTO share_links (id, run_id, token_hash, label, created) "
+                f"VALUES ({', '.join([mark] * 5)})", tuple(row))
+        for row in visits:
+            connection.exec_driver_sql(
+                "INSERT INTO share_visits (link_id, visitor, first_seen) "
+                f"VALUES ({', '.join([mark] * 3)})", tuple(row))
+    engine.dispose()
+
+
+def test_link_tables_from_before_camera_links_are_migrated_in_place(
+        make_store, database_url: str | None, tmp_path: Path, analysis: Path):
+    old = make_store()
+    run = old.save_run(analysis, name="Kept", settings=SETTINGS, owner="alice@x.org")
+    link, token = old.share(run.id, label="for Bob")
+    old.open_link(run.id, token, visitor="bob@x.org")
+    old.close()
+    _old_link_tables(old.url)  # the tables as they were, with that link in them
+
+    store, again = make_store(), make_store()  # two starts: the second finds it done
+    assert store.open_link(run.id, token) == link  # the old link still works
+    assert store.share_links(run.id)[0].visitors == ("bob@x.org",)
+    cameras = CameraStore(database_url, tmp_path / "data")
+    try:
+        door = cameras.add("Door", "rtsp://cam/1", {}, owner="alice@x.org")
+        camera_link, camera_token = cameras.share(door.id)
+        assert cameras.open_link(door.id, camera_token) == camera_link
+        assert cameras.open_link(door.id, token) is None  # a run's token opens no camera
+        assert again.share_links(run.id) == store.share_links(run.id)  # runs see no camera
+    finally:
+        cameras.close()
+    engine = create_engine(old.url)
+    try:
+        columns = {c["name"]: c["nullable"] for c in
+                   sqlalchemy_inspect(engine).get_columns("share_links")}
+        indexes = {i["name"] for i in sqlalchemy_inspect(engine).get_indexes("share_links")}
+    finally:
+        engine.dispose()
+    assert columns["run_id"] and columns["camera_id"]
+    assert {"ix_share_links_run_id", "ix_share_links_camera_id"} <= indexes
+
+
+def test_stores_starting_at_once_migrate_the_link_tables_once(tmp_path: Path, analysis: Path):
+    """SQLite rebuilds the table to lift its NOT NULL: four processes started together
+    on one old database (their migrations may overlap) all open the old link, and the
+    table holds it once."""
+    old = RunStore(None, tmp_path)
+    run = old.save_run(analysis, settings=SETTINGS, owner="alice@x.org")
+    _, token = old.share(run.id)
+    old.close()
+    _old_link_tables(old.url)
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        results = pool.map(_open_link_in_a_fresh_store, [(str(tmp_path), run.id, token)] * 4)
+    assert results == [True] * 4
+    store = RunStore(None, tmp_path)
+    assert store.open_link(run.id, token) is not None and len(store.share_links(run.id)) == 1
+    store.close()
+
+
+def _open_link_in_a_fresh_store(args: tuple[str, str, str]) -> bool:
+    data, run_id, token = args
+    store = RunStore(None, data)
+    try:
+        return store.open_link(run_id, token) is not None
+    finally:
+        store.close()

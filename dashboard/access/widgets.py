@@ -1,10 +1,16 @@
 """Accounts on the page: who is looking, signing in and out, the sidebar's word on who
 can see what, the gate in front of pages that need a signed-in person, the check of a
-share link, and the owner's panel of share links."""
+share link, and the owner's panel of share links.
+
+Share links work the same for a run and for a camera: the check (`may_view`) and the
+panel (`share_panel`) take any store with the share-link methods (`LinkStore`:
+`RunStore` and `CameraStore` both are one) and anything with an id and an owner."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone, tzinfo
+from typing import Protocol
 
 import streamlit as st
 
@@ -13,13 +19,13 @@ from dashboard.access.limits import limit_reached
 from dashboard.access.rules import Audience, audience, can_manage, can_view
 from dashboard.access.viewer import Viewer
 from dashboard.common.text import plain
-from dashboard.common.widgets import copy_link, current_run_link
+from dashboard.common.widgets import copy_link, current_link
 from dashboard.runs.words import created_text, viewer_zone
-from run_store import RunRecord, RunStore, ShareLink
+from run_store import RunStore, ShareLink
 
-__all__ = ["LINK_GONE", "account_sidebar", "camera_limit_note", "current_viewer",
-           "limit_note", "may_manage", "may_view", "share_panel", "sign_in_gate",
-           "visible_runs"]
+__all__ = ["LINK_GONE", "LinkGone", "LinkStore", "Owned", "account_sidebar",
+           "camera_limit_note", "checked_download", "current_viewer", "limit_note",
+           "may_manage", "may_view", "share_panel", "sign_in_gate", "visible_runs"]
 
 KEY = "access"
 LINK_GONE = "This link no longer works."
@@ -29,6 +35,33 @@ NO_SIGN_IN_NOTICE = (
     "**No sign-in on this server:** everyone who can reach it sees and changes every "
     "saved run. To give each person their own runs, turn sign-in on: add an `[auth]` "
     "section to `.streamlit/secrets.toml` (README, *Sign-in*).")
+
+
+class Owned(Protocol):
+    """A run or a camera, as the access check sees it."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def owner(self) -> str | None: ...
+
+
+class LinkStore(Protocol):
+    """The share-link methods `RunStore` and `CameraStore` both have (the first
+    argument is the run's or the camera's id)."""
+
+    def share(self, thing_id: str, /, *, label: str = "", expires: datetime | None = None
+              ) -> tuple[ShareLink, str]: ...
+
+    def share_links(self, thing_id: str, /) -> list[ShareLink]: ...
+
+    def revoke_link(self, thing_id: str, link_id: str, /) -> None: ...
+
+    def open_link(self, thing_id: str, token: str, visitor: str | None = None, /
+                  ) -> ShareLink | None: ...
+
+    def shared_with(self, thing_id: str, visitor: str, /) -> bool: ...
 
 
 def current_viewer() -> Viewer:
@@ -76,10 +109,11 @@ def visible_runs(store: RunStore, viewer: Viewer) -> Audience:
     return allowed if allowed is not None else {"owner": "", "shared_with": ""}  # no one
 
 
-def may_view(store: RunStore, record: RunRecord, viewer: Viewer, token: str | None
+def may_view(store: LinkStore, record: Owned, viewer: Viewer, token: str | None
              ) -> bool | None:
-    """Whether `viewer` may see the run: True, False, or None when they came with a
-    share link that no longer works (revoked, expired or never valid)."""
+    """Whether `viewer` may see the run or camera: True, False, or None when they came
+    with a share link that no longer works (revoked, expired or never valid). Needs no
+    page: a download made later asks again with the same arguments."""
     if can_manage(viewer, record.owner):
         return True
     if token:
@@ -88,7 +122,24 @@ def may_view(store: RunStore, record: RunRecord, viewer: Viewer, token: str | No
         viewer, record.owner, shared=store.shared_with(record.id, viewer.id))
 
 
-def may_manage(record: RunRecord, viewer: Viewer) -> bool:
+class LinkGone(PermissionError):
+    """A download asked for after the access that drew its page ended (a revoked or
+    expired share link); the message is what the person is told."""
+
+
+def checked_download(access: Callable[[], bool | None], make: Callable[[], bytes]
+                     ) -> Callable[[], bytes]:
+    """A download's deferred data: `make()`, only when `access()` (a `may_view` with
+    its arguments bound) still says yes at the moment of the download; else LinkGone.
+    Runs outside the page's script, so neither may use `st`."""
+    def download() -> bytes:
+        if access() is not True:
+            raise LinkGone(LINK_GONE)
+        return make()
+    return download
+
+
+def may_manage(record: Owned, viewer: Viewer) -> bool:
     return can_manage(viewer, record.owner)
 
 
@@ -108,9 +159,10 @@ def camera_limit_note(viewer: Viewer, cameras: int) -> str | None:
                          cameras=cameras, adding="camera")
 
 
-def share_panel(store: RunStore, record: RunRecord) -> None:
-    """The owner's share links: make one (for whom, how long), see who has each and
-    who opened it, revoke one (it stops working at once)."""
+def share_panel(store: LinkStore, record: Owned, param: str) -> None:
+    """The owner's share links to a run or a camera (`param`: the query parameter its
+    dashboard's address names it by): make one (for whom, how long), see who has each
+    and who opened it, revoke one (it stops working at once)."""
     zone = viewer_zone(st.context.timezone)
     made = st.session_state.get(f"{KEY}_made_{record.id}")
     st.caption("A share link opens this dashboard read-only for whoever has it: nobody "
@@ -129,9 +181,10 @@ def share_panel(store: RunStore, record: RunRecord) -> None:
             except (ValueError, TypeError) as error:
                 st.error(f"No link made: {error}.")
             except runtime.STORE_ERRORS:
-                st.error("No link made: the saved runs cannot be changed right now.")
+                st.error("No link made: the database cannot be changed right now. Try "
+                         "again in a moment.")
             else:
-                made = (link.id, current_run_link(record.id, token))
+                made = (link.id, current_link(param, record.id, token))
                 st.session_state[f"{KEY}_made_{record.id}"] = made
     if made is not None:
         st.caption("The new link (copy it now: it is shown only once):")
@@ -146,7 +199,7 @@ def share_panel(store: RunStore, record: RunRecord) -> None:
         _link_row(store, record, link, now, zone)
 
 
-def _link_row(store: RunStore, record: RunRecord, link: ShareLink, now: datetime,
+def _link_row(store: LinkStore, record: Owned, link: ShareLink, now: datetime,
               zone: tzinfo) -> None:
     with st.container(border=True, key=f"{KEY}_link_{link.id}"):
         text_col, button_col = st.columns([5, 1], vertical_alignment="center")

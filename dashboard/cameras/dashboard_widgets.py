@@ -1,10 +1,16 @@
 """A camera's own dashboard, at `/?camera=<id>`: its state and live view (refreshed
 about once a second), today's counts, and IN and OUT per interval over a chosen period,
 gaps shown as gaps. Drawn from the camera's worker and the store alone, so the link
-works in any browser."""
+works in any browser.
+
+With sign-in, the dashboard is for the camera's owner, an admin, and whoever holds a
+live share link (`/?camera=<id>&token=<token>`, or a signed-in person who opened one):
+those see it read-only, and the live view and every download ask again (`may_view`),
+so a revoked link stops working at once, in an open page too."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 from functools import partial
 
@@ -13,8 +19,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import runtime
-from dashboard.access.rules import can_view
-from dashboard.access.widgets import current_viewer
+from dashboard.access.widgets import (
+    LINK_GONE,
+    checked_download,
+    current_viewer,
+    may_manage,
+    may_view,
+    share_panel,
+)
 from dashboard.cameras.alerts_widgets import alert_list
 from dashboard.cameras.analytics import (
     PERIODS,
@@ -42,14 +54,21 @@ NOT_FOUND = "This camera does not exist or was removed."
 KEY = "camera"
 
 
-def show_camera(camera_id: str | None) -> None:
+def show_camera(camera_id: str | None, token: str | None = None) -> None:
     """The dashboard of `camera_id` (text from a link: checked here), or a clear message
-    with the way to the list of cameras."""
+    with the way to the list of cameras. With sign-in, only for whom may see it (see
+    the module's docstring); anyone else learns no more than that there is no such
+    camera, and a share link (`token`) that no longer works says so."""
     cameras = runtime.cameras()
     viewer = current_viewer()
     try:
         record = cameras.store.get(camera_id or "")
-        if record is None or not can_view(viewer, record.owner):
+        allowed = may_view(cameras.store, record, viewer, token) if record else False
+        if allowed is None:
+            st.error(f"{LINK_GONE} Ask the person who shared it for a new one.",
+                     icon=":material/link_off:")
+            return
+        if record is None or not allowed:
             raise CameraNotFound(camera_id or "")  # the same answer as for no such camera
         state = cameras.state(record.id)
     except (CameraNotFound, InvalidCameraId):
@@ -57,23 +76,37 @@ def show_camera(camera_id: str | None) -> None:
                  icon=":material/link_off:")
         st.page_link(CAMERAS_PAGE, label="All cameras", icon=":material/videocam:")
         return
+    except runtime.STORE_ERRORS:
+        st.error("The cameras cannot be read right now. Try again in a moment.")
+        return
+    access = partial(may_view, cameras.store, record, viewer, token)
     st.title(plain(state.name))
-    st.caption(plain(state.url))
     if not viewer.sign_in:
+        st.caption(plain(state.url))
         with st.expander("Share this dashboard", icon=":material/link:"):
             st.caption("Anyone with this link sees this camera's dashboard.")
             copy_link(current_link(CAMERA_PARAM, state.camera_id))
-    _live(state.camera_id)
+    elif may_manage(record, viewer):
+        st.caption(plain(state.url))
+        with st.expander("Share this dashboard", icon=":material/link:"):
+            share_panel(cameras.store, record, CAMERA_PARAM)
+    else:  # not even the camera's redacted address: only what it counts
+        st.caption("Shared with you: you can look, not change.")
+    _live(state.camera_id, access)
     _history(state.camera_id, state.name, record.settings.get("options", {}),
-             state.status == "running")
+             state.status == "running", access)
     alert_list(state.camera_id, viewer_zone(st.context.timezone))
     st.page_link(CAMERAS_PAGE, label="All cameras", icon=":material/videocam:")
 
 
 @st.fragment(run_every=1.0)
-def _live(camera_id: str) -> None:
+def _live(camera_id: str, access: Callable[[], bool | None]) -> None:
     cameras = runtime.cameras()
     try:
+        if access() is not True:  # revoked or expired since the page was drawn
+            st.error(f"{LINK_GONE} Ask the person who shared it for a new one.",
+                     icon=":material/link_off:")
+            return
         state = cameras.state(camera_id)
     except CameraNotFound:
         st.warning(NOT_FOUND)
@@ -111,7 +144,8 @@ def _live(camera_id: str) -> None:
         st.caption(f"Counted for {clock_text(today.counted_s)} today.")
 
 
-def _history(camera_id: str, name: str, options: dict[str, object], running: bool) -> None:
+def _history(camera_id: str, name: str, options: dict[str, object], running: bool,
+             access: Callable[[], bool | None]) -> None:
     """The camera's counts over a chosen period, in the viewer's time zone."""
     st.subheader("Over time")
     zone = viewer_zone(st.context.timezone)
@@ -166,7 +200,7 @@ def _history(camera_id: str, name: str, options: dict[str, object], running: boo
         st.caption("Not counted (gaps in the charts): " + "; ".join(
             f"{g.start.astimezone(zone):%d %b %H:%M} to {g.end.astimezone(zone):%H:%M} "
             f"({plain(g.reason)})" for g in gaps[-5:]) + ".")
-    _exports(camera_id, view)
+    _exports(camera_id, view, access)
 
 
 def _period_cards(now: PeriodTotals, previous: PeriodTotals) -> None:
@@ -203,17 +237,21 @@ def _dwell(view: PeriodView) -> None:
     st.plotly_chart(dwell_figure(view.dwell), key=f"{KEY}_dwell")
 
 
-def _exports(camera_id: str, view: PeriodView) -> None:
+def _exports(camera_id: str, view: PeriodView, access: Callable[[], bool | None]) -> None:
+    """The downloads of the period. What is made when clicked is made only after
+    `access` says yes again (`checked_download`)."""
     since, until, table = view.since, view.until, view.table
     csv_col, xlsx_col, events_col, report_col = st.columns(4)
     xlsx_col.download_button(
-        "Intervals .xlsx", data=partial(period_xlsx, view), file_name="intervals.xlsx",
+        "Intervals .xlsx", data=checked_download(access, partial(period_xlsx, view)),
+        file_name="intervals.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{KEY}_intervals_xlsx", on_click="ignore", icon=":material/download:",
         width="stretch", help="A sheet per view: intervals per region and class, "
                               "occupancy, busiest hours, dwell (empty cells: not counted).")
     report_col.download_button(
-        "Report .html", data=partial(_report, view), file_name="camera-report.html",
+        "Report .html", data=checked_download(access, partial(_report, view)),
+        file_name="camera-report.html",
         mime="text/html", key=f"{KEY}_report", on_click="ignore",
         icon=":material/download:", width="stretch",
         help="This period's dashboard in one file: open it in any browser, offline; "
@@ -224,7 +262,8 @@ def _exports(camera_id: str, view: PeriodView) -> None:
         on_click="ignore", icon=":material/download:", width="stretch",
         help="IN, OUT, net and most inside per interval of the period (empty: not counted).")
     events_col.download_button(
-        "Events .csv", data=partial(_events_csv, camera_id, since, until),
+        "Events .csv",
+        data=checked_download(access, partial(_events_csv, camera_id, since, until)),
         file_name="events.csv", mime="text/csv", key=f"{KEY}_events_csv", on_click="ignore",
         icon=":material/download:", width="stretch",
         help="One row per counted crossing in the period (events are kept 14 days).")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from dashboard.common.links import run_link, share_link
+from dashboard.common.links import TOKEN_PARAM, run_link, share_link
 from dashboard.common.text import CARD_HELP
 
 __all__ = ["bring_into_view", "copy_link", "count_cards", "current_link", "current_run_link"]
@@ -38,10 +38,12 @@ if (heading) heading.scrollIntoView({{behavior: "smooth", block: "start"}});
 </script></body></html>""", height=1)
 
 
-def current_link(param: str, value: str) -> str:
-    """`/?<param>=<value>` as the person looking at this page reaches the server."""
+def current_link(param: str, value: str, token: str | None = None) -> str:
+    """`/?<param>=<value>` (a share link, with `&token=<token>`) as the person looking
+    at this page reaches the server."""
     return share_link(param, value, st.context.url,
-                      str(st.get_option("server.baseUrlPath") or ""))
+                      str(st.get_option("server.baseUrlPath") or ""),
+                      {TOKEN_PARAM: token} if token else None)
 
 
 def current_run_link(run_id: str, token: str | None = None) -> str:

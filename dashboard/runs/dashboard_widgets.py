@@ -12,7 +12,7 @@ from dashboard.access.widgets import (
     may_view,
     share_panel,
 )
-from dashboard.common.links import RUNS_PAGE
+from dashboard.common.links import RUN_PARAM, RUNS_PAGE
 from dashboard.common.text import plain
 from dashboard.common.widgets import copy_link, current_run_link
 from dashboard.runs.result import ResultMissing, RunResult
@@ -69,7 +69,7 @@ def show_run(store: RunStore, run_id: str | None, token: str | None = None) -> N
             copy_link(current_run_link(record.id))
     elif may_manage(record, viewer):
         with st.expander("Share this dashboard", icon=":material/link:"):
-            share_panel(store, record)
+            share_panel(store, record, RUN_PARAM)
     else:
         st.caption("Shared with you: you can look, not change.")
     show_result(result, key=f"run_{record.id}", title=record.name)

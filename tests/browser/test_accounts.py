@@ -1,6 +1,6 @@
 """Accounts in a real browser with a real identity provider (oidc-provider-mock):
-Alice's runs are hers, Bob sees them only through a share link and only to look, a
-revoked link stops working at once, an admin manages everyone's runs, signing out
+Alice's runs and cameras are hers, Bob sees them only through a share link and only to
+look, a revoked link stops working at once, an admin manages everyone's, signing out
 signs out.
 
 Needs `oidc-provider-mock` (0.4.x runs on Python >= 3.12: give it its own venv and
@@ -21,11 +21,12 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from run_store import RunStore
+from run_store import CameraStore, Flush, IntervalCount, RunStore
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, free_port, serve_app
 from tests.browser.test_upload_flow import choose
 from tests.saved_runs import SETTINGS, analysed, street_video
@@ -35,6 +36,8 @@ pytestmark = pytest.mark.browser
 USERS = {"alice": "Alice", "bob": "Bob", "root": "Root"}
 ADMIN = "root@example.org"
 SHARE_LINK = re.compile(r"http://localhost:\d+/\?run=[A-Za-z0-9_-]{22}&token=[A-Za-z0-9_-]{43}")
+CAMERA_SHARE_LINK = re.compile(
+    r"http://localhost:\d+/\?camera=[A-Za-z0-9_-]{12}&token=[A-Za-z0-9_-]{43}")
 
 
 def _mock_command() -> str | None:
@@ -255,3 +258,69 @@ def test_two_people_a_share_link_an_admin_and_signing_out(
     alice.get_by_role("button", name="End session").click()
     alice.get_by_text("Sign in to analyse videos").wait_for()
     assert alice.get_by_text("Signed in as").count() == 0
+
+
+def test_a_cameras_share_link_is_read_only_and_stops_when_revoked(
+        signed_app: tuple[str, Path], browser, people: list) -> None:
+    """Alice's camera (stopped, with today's counts in the store: the live stream is
+    tests/browser/test_cameras_flow.py's): she shares its dashboard, Bob looks through
+    the link without any control, her revoke refuses his next load, Root manages it."""
+    url, data = signed_app
+    cameras = CameraStore(None, data)
+    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    door = cameras.add("Alice's door", "rtsp://alice:pw@cam.internal/1", {},
+                       owner="alice@example.org")
+    cameras.record(door.id, Flush(intervals=(IntervalCount(now, 60.0, "door", "*", 5, 2),),
+                                  counted_until=now + timedelta(minutes=1)))
+    cameras.close()
+
+    alice = sign_in(browser, url, "alice")
+    people.append(alice)
+    alice.goto(f"{url}/?camera={door.id}")
+    alice.get_by_role("heading", name="Alice's door").wait_for()
+    alice.get_by_text("rtsp://***@cam.internal/1").wait_for()  # hers to see
+    alice.get_by_text("Share this dashboard").click()
+    alice.get_by_role("textbox", name="Who it is for").fill("Bob")
+    alice.get_by_role("button", name="Make a link").click()
+    alice.get_by_text("The new link").wait_for()
+    link = alice.get_by_test_id("stCode").first.inner_text().strip()
+    assert CAMERA_SHARE_LINK.fullmatch(link), link
+
+    bob = sign_in(browser, url, "bob")
+    people.append(bob)
+    bob.goto(f"{url}/?camera={door.id}")  # without the token: nothing of hers
+    bob.get_by_text("This camera does not exist or was removed.").wait_for()
+    bob.goto(link)
+    bob.get_by_role("heading", name="Alice's door").wait_for()
+    bob.get_by_text("Shared with you: you can look, not change.").wait_for()
+    bob.get_by_role("button", name="Events .csv").wait_for()
+    cards = bob.get_by_test_id("stMetric")
+    cards.nth(3).wait_for()
+    assert cards.first.inner_text().split("\n")[-1].strip() == "5"  # today's In
+    assert bob.get_by_text("Share this dashboard").count() == 0
+    assert "cam.internal" not in bob.content()  # not even the redacted address
+    main = bob.get_by_test_id("stMain")
+    assert main.get_by_role("button", name=re.compile("Start|Stop|Remove|Revoke")).count() == 0
+    with bob.expect_download() as download:
+        bob.get_by_role("button", name="Intervals .csv").click()
+    assert download.value.suggested_filename == "intervals.csv"
+
+    alice.reload()
+    alice.get_by_text("Share this dashboard").click()
+    alice.get_by_text("Opened by: bob@example.org").wait_for()
+    alice.get_by_role("button", name="Revoke").click()
+    alice.get_by_text(re.compile("revoked")).wait_for()
+    # Bob's open page stops at its next refresh (the live part asks every second)...
+    bob.get_by_text("This link no longer works.").wait_for(timeout=15_000)
+    bob.goto(link)  # ... and his next load is refused
+    bob.get_by_text("This link no longer works.").wait_for()
+    assert bob.get_by_test_id("stMetric").count() == 0
+    bob.screenshot(path=ARTIFACTS / "accounts_camera_link_revoked.png", full_page=True)
+
+    root = sign_in(browser, url, "root")
+    people.append(root)
+    root.goto(f"{url}/?camera={door.id}")
+    root.get_by_role("heading", name="Alice's door").wait_for()
+    root.get_by_text("Share this dashboard").click()
+    root.get_by_text(re.compile("Bob.*revoked")).wait_for()
+    root.get_by_role("button", name="Make a link").wait_for()  # hers to manage, as admin
