@@ -524,8 +524,9 @@ def test_the_data_folder_is_required():
 
 def test_the_public_api_is_pinned():
     assert sorted(run_store.__all__) == [
-        "Bucket", "CameraEvent", "CameraNotFound", "CameraRecord", "CameraStore", "DesiredState",
-        "EVENT_COLUMNS", "Flush", "Gap", "HeatSnapshot", "IncompleteRun", "IntervalCount",
+        "Bucket", "CameraAlert", "CameraEvent", "CameraNotFound", "CameraRecord", "CameraStore",
+        "DWELL_EDGES_S", "DesiredState", "DwellStats", "DwellVisit", "EVENT_COLUMNS", "Flush",
+        "Gap", "HeatSnapshot", "HeatSum", "IncompleteRun", "IntervalCount",
         "InvalidCameraId", "InvalidRunId", "MAX_NAME_LENGTH", "Retention", "RunKind",
         "RunNotFound", "RunRecord", "RunStatus", "RunStore", "SAVED_FILES", "SERIES_COLUMNS",
         "ShareLink", "check_camera_id", "check_run_id", "is_run_id", "is_token", "new_run_id"]
