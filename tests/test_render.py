@@ -92,7 +92,10 @@ CLASSWISE = {"person": {"IN": 5, "OUT": 3}, "bicycle": {"IN": 2, "OUT": 1}}
 NAMES = {0: "person", 1: "bicycle", 2: "car"}
 
 
-def draw(tracks: Tracks, shape=(360, 480), options=DrawOptions()):
+DEFAULT = DrawOptions()
+
+
+def draw(tracks: Tracks, shape=(360, 480), options=DEFAULT):
     image = np.zeros((*shape, 3), np.uint8)
     labels = draw_frame(image, tracks, NAMES, [LINE, ZONE], COUNTS, CLASSWISE, options)
     return image, labels
@@ -142,7 +145,7 @@ def test_labels_follow_the_options():
 
 
 def test_a_tiny_frame_draws_without_error():
-    image, labels = draw(crowd(1, 3, 10, origin=(2, 2), size=(8, 8)), shape=(24, 32))
+    _, labels = draw(crowd(1, 3, 10, origin=(2, 2), size=(8, 8)), shape=(24, 32))
     assert all(lb.rect.inside(32, 24) for lb in labels)
     for a, b in itertools.combinations(labels, 2):
         assert not a.rect.intersects(b.rect)
