@@ -31,3 +31,9 @@ def path(*points: Point, steps: int = 10) -> list[Point]:
         out += [(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps)
                 for i in range(1, steps + 1)]
     return out
+
+
+def links_shown(at) -> list[str]:
+    """The links a page shows to copy (`copy_link`: the link as inline code)."""
+    return [m.value[1:-1] for m in at.markdown
+            if m.value.startswith("`") and m.value.endswith("`") and "?" in m.value]

@@ -28,6 +28,7 @@ from dashboard.common.links import (
 from dashboard.common.text import plain
 from dashboard.runs.dashboard_widgets import NOT_FOUND
 from run_store import CameraRecord, CameraStore, Flush, IntervalCount, RunRecord, RunStore
+from tests.helpers import links_shown
 from tests.saved_runs import SETTINGS, analysed, street_video
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -161,7 +162,7 @@ def test_the_owner_makes_a_link_sees_who_opened_it_and_revokes_it(
     next(t for t in at.text_input if t.label == "Who it is for").set_value("the team")
     next(b for b in at.button if b.label == "Make a link").click().run()
     (made,) = store.share_links(alices.id)
-    shown = [c.value for c in at.code]
+    shown = links_shown(at)
     assert len(shown) == 1 and shown[0].startswith(f"/?run={alices.id}&token=")
     token = shown[0].rsplit("=", 1)[1]
     visit(RUN_PAGE, who="bob@example.org", run=alices.id, token=token)
@@ -270,7 +271,7 @@ def test_the_camera_owner_makes_a_link_sees_who_opened_it_and_revokes_it(
     next(t for t in at.text_input if t.label == "Who it is for").set_value("the landlord")
     next(b for b in at.button if b.label == "Make a link").click().run()
     (made,) = cameras.share_links(door.id)
-    shown = [c.value for c in at.code]
+    shown = links_shown(at)
     assert len(shown) == 1 and shown[0].startswith(f"/?camera={door.id}&token=")
     token = shown[0].rsplit("=", 1)[1]
     visit(CAMERA_PAGE, who="bob@example.org", camera=door.id, token=token)

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.runs.dashboard_widgets import NOT_FOUND
 from dashboard.runs.result import RunResult
 from run_store import RunRecord, RunStore, new_run_id
+from tests.helpers import links_shown
 from tests.saved_runs import SETTINGS, analysed, live_session, street_video
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -75,8 +76,8 @@ def test_the_link_shows_the_runs_numbers_in_a_fresh_session(
 def test_the_dashboard_offers_its_link_to_copy(store: RunStore,
                                                analyses: dict[str, Path]) -> None:
     run = store.save_run(analyses["complete"], settings=SETTINGS)
-    (link,) = open_link(run.id).code
-    assert link.value == f"/?run={run.id}"  # AppTest has no browser address; a browser
+    (link,) = links_shown(open_link(run.id))
+    assert link == f"/?run={run.id}"  # AppTest has no browser address; a browser
     # gets http://host:port/?run=<id> (see tests/test_app_runs_saving.py, run_link)
 
 

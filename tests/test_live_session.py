@@ -269,3 +269,30 @@ def test_save_writes_a_folder_the_run_store_accepts_as_a_live_run(
 def test_nothing_can_be_saved_before_a_frame_is_analysed(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="no frame has been analysed"):
         live().save(tmp_path, source="Webcam (live)")
+
+
+@pytest.mark.parametrize("stride", [1, 3])
+def test_the_video_and_the_cards_show_the_same_frame_result(frames, stride) -> None:
+    """After every camera frame, the image the video gets is the one the core drew for
+    the newest analysed frame (counts included, pixel for pixel), and the cards' numbers
+    are that same result's, through a reset too."""
+    session = LiveSession()
+    session.configure("one source", motion(), stride=stride)
+    offline = motion()()
+    result, counted = None, 0
+    for i, frame in enumerate(frames[:90] + frames[:30]):
+        if i == 90:
+            session.reset()
+            offline.reset()
+            result = None
+        shown = session.analyse(frame, i / FPS)
+        snapshot = session.snapshot()
+        if (i % 90) % stride == 0:  # analysed: at the session's own time for this frame
+            result = offline(frame, snapshot.stream_s)
+        assert result is not None
+        assert np.array_equal(shown, result.plot_im), i
+        assert (snapshot.in_count, snapshot.out_count, snapshot.inside,
+                snapshot.tracks_seen) == (result.in_count, result.out_count, result.inside,
+                                          result.tracks_seen), i
+        counted = max(counted, result.in_count + result.out_count)
+    assert counted > 0  # the counts drawn and shown were not all zero

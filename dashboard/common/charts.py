@@ -18,7 +18,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 __all__ = ["COLORS", "DIRECTIONS", "add_cumulative", "chart_text", "cumulative_counts",
-           "increments_of_events", "increments_of_series", "style_counts_figure"]
+           "increments_of_events", "increments_of_series", "phone_friendly",
+           "style_counts_figure"]
 
 DIRECTIONS = ("IN", "OUT")
 COLORS = {"IN": "#2f9e44", "OUT": "#d9480f"}
@@ -79,14 +80,31 @@ def add_cumulative(figure: go.Figure, table: pd.DataFrame, *, label: str = "",
     return figure
 
 
+# Plotly's toolbar keeps what a viewer of counts uses: zoom, pan, reset, save as PNG.
+MODEBAR_REMOVE = ("select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d")
+MODEBAR_WIDTH = 32  # px: a vertical toolbar is one button wide
+
+
+def phone_friendly(figure: go.Figure, *, top: int = 48) -> go.Figure:
+    """The layout every chart shares, so that nothing covers a title or a legend on a
+    phone: the legend in rows under the plot (a legend at the right takes a third of a
+    phone's width), and Plotly's toolbar, cut to four buttons, standing upright in a
+    right margin of its own, beside the plot rather than over the legend or the title."""
+    figure.update_layout(
+        legend={"title_text": "", "orientation": "h", "x": 0, "xanchor": "left",
+                "yref": "container", "y": 0, "yanchor": "bottom"},
+        margin={"t": top, "b": 8, "l": 8, "r": MODEBAR_WIDTH},
+        modebar={"orientation": "v", "remove": list(MODEBAR_REMOVE)})
+    return figure
+
+
 def style_counts_figure(figure: go.Figure, *, title: str, y_title: str,
                         x_title: str | None, empty_text: str | None = None,
                         height: int = 340) -> go.Figure:
     """The shared look: title, legend, margins, counts from 0 with one tick per whole
     number on small counts, and `empty_text` in the middle when nothing was counted."""
-    figure.update_layout(title_text=title, legend_title_text="", hovermode="x unified",
-                         margin={"t": 48, "b": 8, "l": 8, "r": 8}, height=height,
-                         modebar={"orientation": "v"})  # beside the plot, not over the title
+    figure.update_layout(title_text=title, hovermode="x unified", height=height)
+    phone_friendly(figure)
     most = max((max(trace.y, default=0) for trace in figure.data if trace.y is not None),
                default=0)
     figure.update_yaxes(title_text=y_title, rangemode="tozero", tickformat="d",

@@ -54,9 +54,10 @@ def current_run_link(run_id: str, token: str | None = None) -> str:
 
 
 def copy_link(url: str) -> None:
-    """The link in a box (select it, or use the box's own copy icon) and a "Copy link"
-    button that puts it on the clipboard."""
-    st.code(url, language=None, wrap_lines=True)
+    """The link as text to select, and a "Copy link" button that puts it on the
+    clipboard. Not `st.code`: its syntax highlighter is a 1.6 MB script that a browser
+    opening a shared dashboard would load before the cards."""
+    st.markdown(f"`{url.replace('`', '%60')}`")
     st.iframe(_copy_button_html(url), height=40, width=160)
 
 

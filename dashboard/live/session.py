@@ -10,6 +10,12 @@ Thread-safe, with two locks so that neither side waits long for the other:
 `reset` and `save` wait at most one frame); `_view` guards only what the page reads
 and is held for microseconds. `_work` is always taken before `_view`, never inside it.
 No Streamlit call happens here: the callback must not touch `st`.
+
+One source for the video and the cards: each analysed frame's result is published as
+one record (the annotated image the video shows and the numbers the cards show, both
+from the same `HeatmapResults`), swapped in at once; frames skipped by the stride show
+that record's image. The cards can trail the video by their refresh interval, never
+show another frame's counts than one the video showed.
 """
 
 from __future__ import annotations
@@ -56,6 +62,15 @@ class LiveSnapshot:
     error: str | None  # why the newest frame was not analysed
 
 
+@dataclass(frozen=True)
+class _Shown:
+    """One analysed frame as the page shows it: the annotated image the video gets and
+    the numbers the cards get, from the same `HeatmapResults`."""
+
+    image: Image
+    numbers: Mapping[str, Any]
+
+
 class LiveSession:
     """The live state of one browser session: a Heatmap fed camera frames, and the
     latest numbers for the page. See the module docstring for the threading rules."""
@@ -74,15 +89,15 @@ class LiveSession:
         self._clock = StreamClock(monotonic=monotonic)
         self._received = 0
         self._analysed_image: Image | None = None  # the raw frame behind the heat
-        self._last_output: Image | None = None
         self._series_published_at: float | None = None
         # Guarded by _view:
+        self._shown: _Shown | None = None  # the newest analysed frame, as shown
         self._latest_image: Image | None = None
         self._latest_at: float | None = None
         self._waiting_since: float | None = None
         self._done_at: deque[float] = deque(maxlen=240)
         self._durations: deque[float] = deque(maxlen=30)
-        self._view_numbers: dict[str, Any]
+        self._view_numbers: Mapping[str, Any]
         self._series: tuple[Mapping[str, Any], ...]
         self._error: str | None
         self._clear_view()
@@ -189,8 +204,10 @@ class LiveSession:
             heatmap = self._heatmap
             index, self._received = self._received, self._received + 1
             if heatmap is None or index % self._stride:
-                output = self._last_output
-                if output is None or output.shape != image.shape:
+                with self._view:
+                    shown = self._shown
+                output = image if shown is None else shown.image
+                if output.shape != image.shape:
                     output = image
                 self._publish_frame(image, received_at)
                 return output
@@ -203,38 +220,39 @@ class LiveSession:
                 return image
             duration = time.perf_counter() - started
             self._analysed_image = image
-            self._last_output = results.plot_im
             done_at = self._monotonic()
             series = None
             if results.events or self._series_due(done_at):
                 series = tuple(heatmap.series.rows())
                 self._series_published_at = done_at
-            numbers = dict(analysing=True, frames=heatmap.frames_analysed,
-                           in_count=results.in_count, out_count=results.out_count,
-                           inside=results.inside, tracks_seen=results.tracks_seen,
-                           stream_s=results.time_s)
+            shown = _Shown(results.plot_im, dict(
+                analysing=True, frames=heatmap.frames_analysed, in_count=results.in_count,
+                out_count=results.out_count, inside=results.inside,
+                tracks_seen=results.tracks_seen, stream_s=results.time_s))
             with self._view:
                 self._latest_image, self._latest_at = image, received_at
                 self._waiting_since = None
                 self._done_at.append(done_at)
                 self._durations.append(duration)
-                self._view_numbers = numbers
+                self._shown = shown
+                self._view_numbers = shown.numbers
                 if series is not None:
                     self._series = series
                 self._error = None
-            return results.plot_im
+            return shown.image
 
     # -- internals (callers hold _work) --------------------------------------------
 
     def _start_over(self) -> None:
         self._clock.reset()
         self._received = 0
-        self._analysed_image = self._last_output = None
+        self._analysed_image = None
         self._series_published_at = None
         with self._view:
             self._clear_view()
 
     def _clear_view(self) -> None:
+        self._shown = None
         self._done_at.clear()
         self._durations.clear()
         self._series = ()

@@ -137,7 +137,8 @@ def live_panel(session: LiveSession, playing: Callable[[], bool]) -> None:
     if snapshot.frames:
         st.caption(f"{clock_text(snapshot.stream_s)} of video analysed; a frame takes about "
                    f"{snapshot.ms_per_frame:.0f} ms here, so this computer keeps up with "
-                   f"{_capacity(snapshot.ms_per_frame)} frames/s.")
+                   f"{_capacity(snapshot.ms_per_frame)} frames/s. The cards show the counts "
+                   "drawn on the video, refreshed about once a second.")
 
 
 def _status(snapshot: LiveSnapshot, playing: bool) -> None:

@@ -22,6 +22,7 @@ from dashboard.common.charts import (
     chart_text,
     cumulative_counts,
     increments_of_series,
+    phone_friendly,
     style_counts_figure,
 )
 
@@ -85,6 +86,5 @@ def heat_comparison_figure(runs: Sequence[ComparedRun]) -> go.Figure:
     figure.update_layout(
         coloraxis={"colorscale": HEAT_COLORSCALE, "cmin": 0.0, "cmax": top,
                    "colorbar": {"title": {"text": "object-s<br>per pixel"}}},
-        title_text="Heat on one colour scale", height=380, modebar={"orientation": "v"},
-        margin={"t": 64, "b": 8, "l": 8, "r": 8})
-    return figure
+        title_text="Heat on one colour scale", height=380)
+    return phone_friendly(figure, top=64)

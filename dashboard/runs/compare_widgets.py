@@ -79,10 +79,10 @@ def compare_runs() -> None:
 
 
 def _choice_label(record: RunRecord, zone: tzinfo) -> str:
-    """Enough to tell apart two runs of one video: when, what it counted, if partial."""
-    partial = " · partial" if record.partial else ""
-    return (f"{record.name} · {created_text(record.created, zone)} · In {record.in_count} "
-            f"· Out {record.out_count}{partial}")
+    """Enough to tell apart two runs of one video (if partial, and when), short enough
+    to show whole in a phone-wide selector: the counts are on the cards just below."""
+    partial = " (partial)" if record.partial else ""
+    return f"{record.name}{partial} · {created_text(record.created, zone)}"
 
 
 def _compared(store: RunStore, record: RunRecord, label: str) -> ComparedRun:

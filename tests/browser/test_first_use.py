@@ -213,3 +213,89 @@ def test_a_phone_shows_whole_cards_on_every_page(browser, tmp_path: Path,
             tall_screenshot(page, artifacts / "phone_compare.png")
         finally:
             context.close()
+
+
+# Boxes of each drawn Plotly chart's toolbar, legend and title, in window pixels.
+CHART_BOXES = """() => [...document.querySelectorAll(".js-plotly-plot")]
+    .filter(plot => plot.getBoundingClientRect().height > 0)
+    .map(plot => Object.fromEntries(["title", "modebar", "legend", "gtitle"].map(part => {
+        if (part === "title") {
+            const t = plot.querySelector(".gtitle");
+            return [part, t ? t.textContent : ""];
+        }
+        const el = plot.querySelector("." + part);
+        if (!el) return [part, null];
+        const r = el.getBoundingClientRect();
+        return [part, r.width && r.height ? [r.left, r.top, r.right, r.bottom] : null];
+    })))"""
+# A selectbox's chosen text, and whether it is cut (wider than its box).
+SELECTED = "el => [el.value, el.scrollWidth > el.clientWidth + 1]"
+
+
+def overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def chart_collisions(page) -> tuple[int, list[str]]:
+    """How many charts are drawn, and where a chart's toolbar covers its legend or its
+    title (every chart must have its toolbar)."""
+    charts = page.evaluate(CHART_BOXES)
+    out = []
+    for chart in charts:
+        if chart["modebar"] is None:
+            out.append(f"{chart['title']}: no toolbar")
+            continue
+        for part in ("legend", "gtitle"):
+            if chart[part] and overlaps(chart["modebar"], chart[part]):
+                out.append(f"{chart['title']}: toolbar {chart['modebar']} covers {part} "
+                           f"{chart[part]}")
+    return len(charts), out
+
+
+def test_on_a_phone_chart_toolbars_cover_no_legend_and_run_b_shows_whole(
+        browser, tmp_path: Path, artifacts: Path) -> None:
+    store = RunStore(None, tmp_path / "data")
+    video = street_video(tmp_path)
+    first = store.save_run(analysed(video, tmp_path / "a"), name="Street, morning",
+                           settings=SETTINGS)
+    second = store.save_run(analysed(video, tmp_path / "b", stop_after=20),
+                            name="Street, evening", settings=SETTINGS)
+    store.close()
+    with serve_app(tmp_path / "data") as url:
+        context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                      has_touch=True)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        try:
+            page.goto(f"{url}/?run={first.id}")
+            page.get_by_role("heading", name="Street, morning").wait_for(timeout=90_000)
+            page.locator(".js-plotly-plot .legend").first.wait_for()
+            charts, collisions = chart_collisions(page)
+            assert charts >= 1 and collisions == []
+            chart = page.locator(".js-plotly-plot").first
+            chart.scroll_into_view_if_needed()
+            page.wait_for_timeout(500)  # let the scroll settle before the picture
+            page.screenshot(path=artifacts / "phone_run_chart.png")
+
+            page.goto(f"{url}/compare?a={first.id}&b={second.id}")
+            page.get_by_role("heading", name="Compare two runs").wait_for(timeout=90_000)
+            page.locator(".js-plotly-plot .legend").first.wait_for()
+            page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2")
+            charts, collisions = chart_collisions(page)
+            assert charts == 2 and collisions == []
+
+            selector = page.get_by_test_id("stSelectbox").filter(
+                has=page.get_by_text("Run B", exact=True))
+            assert selector.evaluate(IN_VIEW)
+            box = selector.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+            choice = page.get_by_role("combobox", name="Run B")
+            value, cut = choice.evaluate(SELECTED)
+            assert value.startswith("Street, evening (partial) · ")
+            assert not cut, f"Run B's choice is cut: {value}"
+            page.screenshot(path=artifacts / "phone_compare_top.png")
+            page.locator(".js-plotly-plot").last.scroll_into_view_if_needed()
+            page.wait_for_timeout(500)
+            page.screenshot(path=artifacts / "phone_compare_chart.png")
+        finally:
+            context.close()
