@@ -14,7 +14,7 @@ import csv
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -25,8 +25,9 @@ import cv2
 import numpy as np
 
 from heatmap_core.colormaps import colormap_name
+from heatmap_core.detectors import Detector, DetectsAhead
 from heatmap_core.pipeline import Heatmap, HeatmapResults
-from heatmap_core.types import CountEvent
+from heatmap_core.types import CountEvent, Tracks
 from heatmap_core.video import (
     BackgroundWriter,
     H264Writer,
@@ -162,15 +163,17 @@ def analyse_video(source: str | int | Path | VideoReader, heatmap: Heatmap,
     events_tmp = _tmp(out / OUTPUT_FILES["events_csv"])
     last_report = 0.0
     decoded = prefetch(f for f in reader if f[0] % stride == 0)
-    with reader, writer, open(events_tmp, "w", newline="") as events_file, closing(decoded):
+    tracked = _tracked(heatmap.detector, decoded)
+    with reader, writer, open(events_tmp, "w", newline="") as events_file, \
+            closing(decoded), closing(tracked):
         events = csv.writer(events_file)
         events.writerow(EVENT_COLUMNS)
         results = None
-        for index, time_s, frame in decoded:
+        for (index, time_s, frame), tracks in tracked:
             if should_stop is not None and should_stop():
                 stop_reason = "stopped"
                 break
-            results = heatmap(frame, time_s, frame_index=index)
+            results = heatmap(frame, time_s, frame_index=index, tracks=tracks)
             analysed += 1
             covered = index + stride if count is None else min(index + stride, count)
             writer.write(results.plot_im)
@@ -203,6 +206,18 @@ def analyse_video(source: str | int | Path | VideoReader, heatmap: Heatmap,
                    frames=covered, frames_analysed=analysed, duration_s=covered / info.fps,
                    elapsed_s=elapsed, stop_reason=stop_reason,
                    inside=results.inside if results else 0)
+
+
+def _tracked(detector: Detector, frames: Iterator[tuple[int, float, np.ndarray]]
+             ) -> Generator[tuple[tuple[int, float, np.ndarray], Tracks | None], None, None]:
+    """Each decoded frame with its tracks when the detector can detect ahead (a file is
+    known in advance, so detection overlaps tracking, drawing and encoding), else with
+    None (the Heatmap asks its detector frame by frame)."""
+    if isinstance(detector, DetectsAhead):
+        yield from detector.detect_ahead(frames)
+    else:
+        for item in frames:
+            yield item, None
 
 
 def save_snapshot(heatmap: Heatmap, output_dir: str | Path, *, background: np.ndarray,

@@ -164,19 +164,23 @@ class Heatmap:
     # -- the seed's API -------------------------------------------------------------
 
     def __call__(self, im0: np.ndarray, time_s: float | None = None, *,
-                 frame_index: int | None = None) -> HeatmapResults:
-        if frame_index is None:  # overrides of process(im0, time_s) keep working
+                 frame_index: int | None = None, tracks: Tracks | None = None
+                 ) -> HeatmapResults:
+        if frame_index is None and tracks is None:  # overrides of process(im0, time_s)
             return self.process(im0, time_s)
-        return self.process(im0, time_s, frame_index=frame_index)
+        return self.process(im0, time_s, frame_index=frame_index, tracks=tracks)
 
     def process(self, im0: np.ndarray, time_s: float | None = None, *,
-                frame_index: int | None = None) -> HeatmapResults:
+                frame_index: int | None = None, tracks: Tracks | None = None
+                ) -> HeatmapResults:
         """Analyse one BGR frame.
 
         `frame_index` is the frame's own index in its video (events and results carry
         it), so that analysing every n-th frame still numbers frames as the video does;
         by default the previous index + 1 (the first call is frame 1). `time_s` is its
-        time in the stream, by default frame_index / fps.
+        time in the stream, by default frame_index / fps. `tracks`, when given, are
+        this frame's tracks from this Heatmap's detector, found ahead
+        (`DetectsAhead.detect_ahead`): the detector is then not asked again.
         """
         frame = _as_bgr(im0)
         t0 = time.perf_counter()
@@ -186,7 +190,8 @@ class Heatmap:
         now = index / self.fps if time_s is None else float(time_s)
         dt = self._elapsed(now)
         self._fit_to(frame)
-        tracks = self.detector.update(frame, now)
+        if tracks is None:
+            tracks = self.detector.update(frame, now)
         if self.classes is not None and len(tracks):
             tracks = tracks[np.isin(tracks.class_id, self.classes)]
         t1 = time.perf_counter()

@@ -163,7 +163,12 @@ class UltralyticsTracker:
         retired = tuple(int(t.track_id) for t in removed)
         if not len(rows):
             return Tracks.empty(retired)
-        return Tracks(rows[:, :4], rows[:, 4].astype(np.int64), rows[:, 6].astype(np.int64),
+        xyxy = rows[:, :4]
+        if frame is not None:  # as model.track, which clips tracked boxes to the image
+            h, w = frame.shape[:2]
+            xyxy[:, [0, 2]] = xyxy[:, [0, 2]].clip(0, w)
+            xyxy[:, [1, 3]] = xyxy[:, [1, 3]].clip(0, h)
+        return Tracks(xyxy, rows[:, 4].astype(np.int64), rows[:, 6].astype(np.int64),
                       rows[:, 5], retired)
 
 

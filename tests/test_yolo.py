@@ -197,3 +197,51 @@ def test_ultralytics_messages_lose_their_emoji_but_keep_their_words() -> None:
     error = RuntimeError("⚠️ Ultralytics: ❌ weights not found 🚀\nsecond line")
     assert first_line(error) == "Ultralytics: weights not found"
     assert first_line(ValueError("Ünïcode naïve café 123")) == "Ünïcode naïve café 123"
+
+
+@pytest.mark.parametrize("tracker", TRACKERS)
+def test_detecting_ahead_gives_the_tracks_of_update_frame_by_frame(tracker, eager_yolo_weights,
+                                                                   footage):
+    import torch
+
+    clip = frames(footage, 12)
+    one_by_one = YoloDetector(eager_yolo_weights, tracker=tracker, imgsz=320, max_det=8)
+    expected = [one_by_one.update(frame, i / 10) for i, frame in enumerate(clip)]
+    ahead = YoloDetector(eager_yolo_weights, tracker=tracker, imgsz=320, max_det=8)
+    threads = torch.get_num_threads()
+    items = [(i, i / 10, frame) for i, frame in enumerate(clip)]
+    got = list(ahead.detect_ahead(iter(items), workers=2))
+    assert torch.get_num_threads() == threads  # restored
+    assert [item for item, _ in got] == items
+    assert sum(len(t) for t in expected) > 0
+    for want, (_, have) in zip(expected, got, strict=True):
+        assert have.track_id.tolist() == want.track_id.tolist()
+        assert have.class_id.tolist() == want.class_id.tolist()
+        assert have.retired_ids == want.retired_ids
+        # detection ran on another thread count: the same boxes up to float rounding
+        np.testing.assert_allclose(have.xyxy, want.xyxy, atol=1e-2)
+        np.testing.assert_allclose(have.confidence, want.confidence, atol=1e-4)
+
+
+def test_a_file_analysed_ahead_counts_as_frame_by_frame(eager_yolo_weights, footage, tmp_path):
+    from heatmap_core import analyse_video
+    from heatmap_core.video import open_video
+
+    options = dict(model=str(eager_yolo_weights), region=[(0, 180), (480, 180)], imgsz=320,
+                   max_det=8, verbose=False)
+    summary = analyse_video(footage, Heatmap(**options), tmp_path / "ahead", max_frames=40)
+    by_frame = Heatmap(**options)
+    with open_video(footage) as reader:
+        for index, time_s, frame in reader:
+            if index >= 40:
+                break
+            results = by_frame(frame, time_s, frame_index=index)
+    assert summary.frames_analysed == 40
+    assert (summary.in_count, summary.out_count) == (results.in_count, results.out_count)
+    assert summary.total_tracks == results.tracks_seen > 0
+    heat = np.load(tmp_path / "ahead" / "heatmap.npy")
+    assert by_frame.heatmap is not None and by_frame.heatmap.max() > 0
+    np.testing.assert_allclose(heat, by_frame.heatmap, rtol=1e-3, atol=1e-3)
+    written = (tmp_path / "ahead" / "events.csv").read_text().splitlines()[1:]
+    assert [row.split(",")[2:5] for row in written] == [
+        [str(e.track_id), e.class_name, e.direction] for e in by_frame.events]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from heatmap_core.detectors.base import Detector, ScriptedDetector
+from heatmap_core.detectors.base import Detector, DetectsAhead, ScriptedDetector
 from heatmap_core.detectors.errors import ModelLoadError
 from heatmap_core.detectors.export import ENGINES
 from heatmap_core.detectors.motion import MotionDetector
@@ -22,7 +22,7 @@ from heatmap_core.detectors.yolo import (
 )
 
 __all__ = ["DEFAULT_TRACKER", "DEFAULT_WEIGHTS", "ENGINES", "TRACKERS", "Detector",
-           "ModelLoadError", "MotionDetector", "ScriptedDetector", "YoloDetector",
+           "DetectsAhead", "ModelLoadError", "MotionDetector", "ScriptedDetector", "YoloDetector",
            "is_official_name", "load_detector", "load_model", "model_names",
            "official_weights", "resolve_classes"]
 

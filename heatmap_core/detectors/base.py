@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 
 from heatmap_core.types import Tracks
 
-__all__ = ["Detector", "ScriptedDetector"]
+__all__ = ["Detector", "DetectsAhead", "ScriptedDetector"]
+
+F = TypeVar("F", bound=tuple[Any, ...])
 
 
 @runtime_checkable
@@ -27,6 +29,16 @@ class Detector(Protocol):
     def update(self, frame: np.ndarray, time_s: float) -> Tracks: ...
 
     def reset(self) -> None: ...
+
+
+@runtime_checkable
+class DetectsAhead(Protocol):
+    """A detector that can detect frames known in advance (a video file) ahead of
+    tracking them: `detect_ahead` yields each item (a tuple ending with the frame) with
+    its tracks, in order, exactly the tracks `update` would give frame by frame."""
+
+    def detect_ahead(self, frames: Iterable[F], workers: int | None = None
+                     ) -> Iterator[tuple[F, Tracks]]: ...
 
 
 class ScriptedDetector:

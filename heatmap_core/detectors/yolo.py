@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import copy
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -23,6 +24,8 @@ from heatmap_core.detectors.ultralytics_setup import (
     quiet_ultralytics,
     yolo_class,
 )
+from heatmap_core.lookahead import ordered_map
+from heatmap_core.tracking import UltralyticsTracker
 from heatmap_core.types import Tracks
 
 if TYPE_CHECKING:
@@ -45,6 +48,11 @@ TRACKERS = (DEFAULT_TRACKER, "botsort.yaml", "ocsort.yaml", "deepocsort.yaml",
 # Official weights families, in the order a user should meet them: YOLO11 first.
 _OFFICIAL_FAMILIES = ("11", "26", "12", "v8", "v10", "v9")
 _OFFICIAL_SIZES = ("n", "s", "m", "l", "x", "b", "c", "e", "t")
+
+# Trackers whose Ultralytics callback needs only the boxes and the frame: they can track
+# boxes detected ahead, in other threads (`YoloDetector.detect_ahead`).
+_BOX_ONLY_TRACKERS = ("bytetrack", "botsort", "ocsort", "deepocsort", "fasttrack")
+F = TypeVar("F", bound=tuple[Any, ...])
 
 # Class names of models from `load_model`: asking an exported model for them later would
 # load it again. Keyed weakly, so a dropped model takes its names with it.
@@ -165,6 +173,7 @@ class YoloDetector:
             persist=True, verbose=False)
         if half:
             self._args["quantize"] = 16
+        self._ahead_tracker: UltralyticsTracker | None = None
 
     @property
     def names(self) -> Mapping[int, str]:
@@ -191,6 +200,109 @@ class YoloDetector:
     def reset(self) -> None:
         for tracker in getattr(self.model.predictor, "trackers", None) or ():
             tracker.reset()
+        self._ahead_tracker = None
+
+    def detect_ahead(self, frames: Iterable[F], workers: int | None = None
+                     ) -> Generator[tuple[F, Tracks], None, None]:
+        """Tracks of frames known in advance (a video file), detected ahead of tracking.
+
+        `frames` yields items whose last element is the BGR frame, e.g.
+        (index, time_s, frame); each comes back with its tracks, in order. Detection
+        runs in `workers` threads (default: one per two cores, for PyTorch on the CPU,
+        each with its share of the cores; one thread otherwise), each on its own copy
+        of the model, while the caller tracks, counts and draws earlier frames. Tracking
+        stays in the caller, in order, with the same Ultralytics tracker and the same
+        boxes as `update`: the tracks are those `update` gives, frame for frame
+        (tests/test_yolo.py checks it). A tracker that needs more than boxes and the
+        frame (ReID features, TrackTrack's raw predictions) falls back to `update`.
+        """
+        if not self.can_detect_ahead:
+            for item in frames:
+                yield item, self.update(_frame_of(item), 0.0)
+            return
+        count, threads = self._ahead_plan(workers)
+        if self._ahead_tracker is None:
+            self._ahead_tracker = UltralyticsTracker(self.tracker)
+        tracker = self._ahead_tracker
+        with _torch_threads(threads):
+            for item, boxes in ordered_map(self._detection_copy, _detect_boxes, frames,
+                                           count):
+                frame = _frame_of(item)
+                yield item, tracker.update(boxes[:, :4], boxes[:, 4], boxes[:, 5], frame)
+
+    @property
+    def can_detect_ahead(self) -> bool:
+        """Can `detect_ahead` track boxes found in other threads exactly as `update`?"""
+        from ultralytics.utils import YAML
+        from ultralytics.utils.checks import check_yaml
+
+        config = YAML.load(check_yaml(self.tracker))
+        return (config.get("tracker_type") in _BOX_ONLY_TRACKERS
+                and not config.get("with_reid", False)
+                and getattr(self.model, "task", "detect") != "obb")
+
+    def _ahead_plan(self, workers: int | None) -> tuple[int, int | None]:
+        """(detection threads, torch threads each; None: leave torch as it is)."""
+        device = str(self._args.get("device") or "cpu")
+        on_cpu = self.engine == "pytorch" and device == "cpu"
+        if not on_cpu:
+            return workers or 1, None
+        import torch
+
+        cores = torch.get_num_threads()
+        count = workers or max(1, min(4, cores // 2 if cores > 2 else cores))
+        return count, max(1, cores // count)
+
+    def _detection_copy(self) -> Callable[[np.ndarray], np.ndarray]:
+        """A detector of boxes with its own model, for one thread."""
+        predictor, self.model.predictor = self.model.predictor, None
+        try:
+            model = copy.deepcopy(self.model)
+        finally:
+            self.model.predictor = predictor
+        args = {k: v for k, v in self._args.items() if k not in ("tracker", "persist")}
+        if args.get("conf") is None:  # as model.track: trackers need low-confidence boxes
+            args["conf"] = 0.1
+
+        def detect(frame: np.ndarray) -> np.ndarray:
+            with quiet_ultralytics():
+                result: Any = next(iter(model.predict(frame, **args)))
+            boxes = result.boxes
+            if boxes is None or len(boxes) == 0:
+                return np.zeros((0, 6), np.float32)
+            return np.asarray(boxes.cpu().numpy().data[:, :6], np.float32)
+
+        return detect
+
+
+def _frame_of(item: tuple[Any, ...]) -> np.ndarray:
+    frame = item[-1]
+    assert isinstance(frame, np.ndarray), "detect_ahead items end with the frame"
+    return frame
+
+
+def _detect_boxes(detect: Callable[[np.ndarray], np.ndarray], item: tuple[Any, ...]
+                  ) -> np.ndarray:
+    return detect(_frame_of(item))
+
+
+@contextmanager
+def _torch_threads(count: int | None) -> Iterator[None]:
+    """PyTorch's intra-op threads set to `count` while detection runs ahead in several
+    threads (each then runs its own frame on its share of the cores, which on a small
+    model beats all cores on one frame), restored after. Process-wide: PyTorch has no
+    per-thread setting."""
+    if count is None:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _weights_file(model: str | Path | YOLO) -> str | Path:
