@@ -15,6 +15,11 @@ Cases:
   floor        a bare `model.track(frame, persist=True)` loop: the least any tool can do
   fast-*       ours with speed options: every 2nd frame, on OpenVINO / ONNX Runtime /
                PyTorch (with --half: half precision, for GPUs)
+  file-*       a video FILE end to end, ours (analyse_video: decoding, detection ahead
+               in worker threads, tracking, heat, counting, drawing and H.264 encoding
+               overlapped) against Ultralytics' documented loop (cv2.VideoCapture ->
+               solutions.Heatmap -> cv2.VideoWriter), timed in turns in one process;
+               file-openvino: ours on the OpenVINO engine, every frame analysed
   video-yolo   ours end to end on the video file with YOLO: decode and H.264 encode run
                beside inference (analyse_video)
   post-*       heat + counting + drawing alone, from scripted tracks (no model)
@@ -221,6 +226,77 @@ def case_post(tool: str, width: int, height: int, objects: int, args: argparse.N
     return {"ms_per_frame": elapsed / (frames - 10) * 1e3}
 
 
+def file_of(size: tuple[int, int] | None, frames: int, work: Path) -> Path:
+    """vtest.mp4 itself, or its first `frames` frames scaled to `size` (H.264)."""
+    if size is None:
+        return VTEST
+    from heatmap_core.video import H264Writer
+
+    path = work / f"vtest-{size[0]}x{size[1]}.mp4"
+    if not path.exists():
+        with H264Writer(path, 10.0, *size) as writer:
+            for frame in load_frames(frames, size):
+                writer.write(frame)
+    return path
+
+
+def case_file(size: tuple[int, int] | None, args: argparse.Namespace,
+              engine: str = "pytorch") -> dict:
+    """Ours and Ultralytics on the same file, in turns, PASSES times; the best of each."""
+    from ultralytics import solutions
+
+    from heatmap_core import Heatmap, analyse_video
+
+    video = file_of(size, args.frames, Path(args.cache_dir).parent)
+    capture = cv2.VideoCapture(str(video))
+    w, h = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)), int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
+    fps = capture.get(cv2.CAP_PROP_FPS)
+    ok, first = capture.read()
+    capture.release()
+    assert ok, f"cannot read {video}"
+    common = dict(model=str(args.weights), region=[(0, h // 2), (w, h // 2)],
+                  tracker=TRACKER, conf=0.25, max_det=args.objects, device=args.device,
+                  verbose=False, show=False)
+    n = args.frames
+
+    def ours() -> int:
+        heatmap = Heatmap(**common, show_boxes=False, engine=engine,
+                          cache_dir=args.cache_dir)
+        heatmap(first)  # the model loaded and run once, as Ultralytics' below
+        heatmap.reset()
+        with tempfile.TemporaryDirectory() as out:
+            return analyse_video(video, heatmap, out, max_frames=n).frames_analysed
+
+    def ultralytics() -> int:
+        heatmap = solutions.Heatmap(**common)
+        heatmap(first)
+        capture = cv2.VideoCapture(str(video))
+        with tempfile.TemporaryDirectory() as out:
+            writer = cv2.VideoWriter(str(Path(out) / "heatmap.avi"),
+                                     cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
+            done = 0
+            while capture.isOpened() and done < n:
+                success, im0 = capture.read()
+                if not success:
+                    break
+                writer.write(heatmap(im0).plot_im)
+                done += 1
+            writer.release()
+        capture.release()
+        return done
+
+    tools = {"ours": ours} if engine != "pytorch" else {"ours": ours, "ultralytics": ultralytics}
+    best = dict.fromkeys(tools, float("inf"))
+    frames = dict.fromkeys(tools, 0)
+    for _ in range(PASSES):
+        for name, tool in tools.items():
+            start = time.perf_counter()
+            frames[name] = tool()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return {name: {"fps": frames[name] / t, "ms_per_frame": t / frames[name] * 1e3,
+                   "frames": frames[name]} for name, t in best.items()}
+
+
 def case_video_yolo(args: argparse.Namespace) -> dict:
     from heatmap_core import Heatmap, analyse_video
 
@@ -252,6 +328,10 @@ def run_case(name: str, args: argparse.Namespace) -> dict:
         result = case_motion(args)
     elif base == "video-yolo":
         result = case_video_yolo(args)
+    elif base == "file":
+        result = case_file(size, args)
+    elif base == "file-openvino":
+        result = case_file(size, args, engine="openvino")
     else:
         frames = load_frames(args.frames, size)
         if base == "floor":
@@ -274,7 +354,8 @@ def run_case(name: str, args: argparse.Namespace) -> dict:
 
 # -- driver ------------------------------------------------------------------------------
 
-CASES = ["paired", "floor", "e2e-ours", "e2e-ultralytics", "fast-openvino", "fast-onnx",
+CASES = ["file", "file-1080p", "file-openvino", "file-openvino-1080p",
+         "paired", "floor", "e2e-ours", "e2e-ultralytics", "fast-openvino", "fast-onnx",
          "paired-1080p", "floor-1080p", "e2e-ours-1080p", "e2e-ultralytics-1080p",
          "fast-openvino-1080p",
          "post-ours-360p-5", "post-ultralytics-360p-5", "post-ours-360p-50",
@@ -307,6 +388,18 @@ def summarise(results: dict[str, dict]) -> list[str]:
                 fps = results[f"{fast}{suffix}"]["fps"]
                 lines.append(f"{label} {fast} (every 2nd frame): {fps:.1f} fps -> "
                              f"{fps / ul['fps']:.2f}x Ultralytics")
+    for suffix, label in (("", "480x360"), ("-1080p", "1080p")):
+        paired = results.get(f"file{suffix}")
+        if paired:
+            ours, ul = paired["ours"], paired["ultralytics"]
+            lines.append(f"{label} video file end to end: ours {ours['fps']:.1f} fps, "
+                         f"Ultralytics {ul['fps']:.1f} fps -> ours/Ultralytics "
+                         f"{ours['fps'] / ul['fps']:.2f}x")
+            openvino = results.get(f"file-openvino{suffix}")
+            if openvino:
+                fps = openvino["ours"]["fps"]
+                lines.append(f"{label} video file, ours on OpenVINO (every frame): {fps:.1f} fps"
+                             f" -> {fps / ul['fps']:.2f}x Ultralytics")
     for res in ("360p", "1080p"):
         for n in (5, 50):
             a, b = f"post-ours-{res}-{n}", f"post-ultralytics-{res}-{n}"
@@ -321,7 +414,8 @@ def summarise(results: dict[str, dict]) -> list[str]:
     if "motion" in results:
         lines.append(f"motion detector end to end with H.264: {results['motion']['fps']:.1f} fps")
     lines.append("peak memory (MB): " + ", ".join(
-        f"{k} {v['peak_rss_mb']:.0f}" for k, v in results.items() if not k.startswith("paired")))
+        f"{k} {v['peak_rss_mb']:.0f}" for k, v in results.items()
+        if not k.startswith(("paired", "file"))))
     return lines
 
 

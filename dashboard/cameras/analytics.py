@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.common.charts import COLORS, style_counts_figure
+from dashboard.common.charts import COLORS, phone_friendly, style_counts_figure
 from run_store import Bucket
 
 __all__ = ["PERIODS", "PeriodTotals", "busiest_hours", "busiest_hours_figure",
@@ -151,13 +151,13 @@ def busiest_hours_figure(grid: pd.DataFrame) -> go.Figure:
     figure = go.Figure(go.Heatmap(
         z=grid.to_numpy(), x=[f"{h:02d}" for h in grid.columns], y=list(grid.index),
         colorscale="YlOrRd", hoverongaps=False,
+        # the lower part of the right side: the toolbar stands in the upper part
+        colorbar={"len": 0.6, "y": 0, "yanchor": "bottom", "thickness": 12},
         hovertemplate="%{y} %{x}:00: %{z:.1f} crossings on average<extra></extra>"))
     figure.update_yaxes(autorange="reversed")
-    figure.update_layout(title_text="Busiest hours (average IN + OUT)", height=320,
-                         margin={"t": 48, "b": 8, "l": 8, "r": 8},
-                         modebar={"orientation": "v"})
+    figure.update_layout(title_text="Busiest hours (average IN + OUT)", height=320)
     figure.update_xaxes(title_text="hour of the day")
-    return figure
+    return phone_friendly(figure)
 
 
 def occupancy_figure(table: pd.DataFrame, capacity: int | None = None) -> go.Figure:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.common.charts import chart_text
+from dashboard.common.charts import chart_text, phone_friendly
 from run_store import DwellStats
 from run_store.camera_dwells import bin_labels
 
@@ -39,9 +39,8 @@ def dwell_figure(stats: Sequence[DwellStats]) -> go.Figure:
                        hovertemplate="%{x}: %{y} visits<extra>%{fullData.name}</extra>")
     figure.update_layout(
         title_text="Time spent in each zone (visits per length of stay)", barmode="group",
-        height=340, margin={"t": 48, "b": 8, "l": 8, "r": 8}, legend_title_text="zone",
-        showlegend=True,
-        modebar={"orientation": "v"})
+        height=340, showlegend=True)
+    phone_friendly(figure)
     figure.update_xaxes(title_text="length of the visit", type="category")
     figure.update_yaxes(title_text="visits", rangemode="tozero")
     if not stats:
