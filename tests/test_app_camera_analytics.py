@@ -82,6 +82,18 @@ def test_regions_are_summed_or_chosen() -> None:
     assert counts_table(rows, t, t + HOUR, HOUR, UTC)["peak"].tolist() == [5]
 
 
+def test_counted_time_is_one_regions_however_many_regions_count() -> None:
+    t = datetime(2026, 11, 30, 9, tzinfo=UTC)
+    rows = [bucket(t, 3, seconds=1800.0), bucket(t, 4, region="till", seconds=1800.0),
+            bucket(t + HOUR, 1, seconds=600.0), bucket(t + HOUR, 0, region="till",
+                                                      seconds=600.0)]
+    table = counts_table(rows, t, t + 2 * HOUR, HOUR, UTC)
+    assert table["counted_s"].tolist() == [1800.0, 600.0]
+    assert totals_of(table).counted_s == 2400.0
+    day = counts_table(rows, t, t + timedelta(days=1), timedelta(days=1), UTC)
+    assert day["counted_s"].tolist() == [2400.0]  # hours of a day add up, regions don't
+
+
 def test_the_peak_and_its_time_and_the_capacity_line() -> None:
     t = datetime(2026, 11, 30, 9, tzinfo=UTC)
     rows = [bucket(t + i * HOUR, 1, peak=p) for i, p in enumerate((2, 9, 4))]

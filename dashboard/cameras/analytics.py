@@ -89,13 +89,19 @@ def counts_table(buckets: Sequence[Bucket], since: datetime, until: datetime,
         key = [b.start for b in rows]
     frame = pd.DataFrame({"start": starts})
     if rows:
-        data = pd.DataFrame({"start": key, "IN": [b.in_count for b in rows],
+        data = pd.DataFrame({"start": key, "region": [b.region for b in rows],
+                             "IN": [b.in_count for b in rows],
                              "OUT": [b.out_count for b in rows],
                              "peak": [b.peak_inside for b in rows],
                              "counted_s": [b.seconds for b in rows]})
-        per_start = data.groupby(["start"]).agg(
+        per_region = data.groupby(["start", "region"]).agg(
             IN=("IN", "sum"), OUT=("OUT", "sum"), peak=("peak", "max"),
             counted_s=("counted_s", "sum"))
+        # Every region counts the same time: the step's counted time is one region's,
+        # never their sum.
+        per_start = per_region.groupby(level="start").agg(
+            IN=("IN", "sum"), OUT=("OUT", "sum"), peak=("peak", "max"),
+            counted_s=("counted_s", "max"))
         frame = frame.merge(per_start, left_on="start", right_index=True, how="left")
     else:
         frame = frame.assign(IN=np.nan, OUT=np.nan, peak=np.nan, counted_s=np.nan)

@@ -208,9 +208,11 @@ class YoloDetector:
 
         `frames` yields items whose last element is the BGR frame, e.g.
         (index, time_s, frame); each comes back with its tracks, in order. Detection
-        runs in `workers` threads (default: one per two cores, for PyTorch on the CPU,
-        each with its share of the cores; one thread otherwise), each on its own copy
-        of the model, while the caller tracks, counts and draws earlier frames. Tracking
+        runs in `workers` threads, each on its own copy of the model, while the caller
+        tracks, counts and draws earlier frames. By default, for PyTorch on the CPU: two
+        threads on two cores, one per two cores above that (at most four), PyTorch's
+        threads shared out between them; one thread otherwise (a GPU, or an engine
+        with its own threading). Tracking
         stays in the caller, in order, with the same Ultralytics tracker and the same
         boxes as `update`: the tracks are those `update` gives, frame for frame
         (tests/test_yolo.py checks it). A tracker that needs more than boxes and the
