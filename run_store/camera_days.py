@@ -1,14 +1,18 @@
-"""Day roll-ups of a camera's heat snapshots and zone visits, so that a period of
-months reads a row a day instead of every stored snapshot and visit.
+"""Day roll-ups of a camera's counts, heat snapshots and zone visits, so that a period
+of months reads a row a day instead of every stored interval, snapshot and visit.
 
 A dashboard period is mostly whole days. For each whole UTC day that ended at least
 `SETTLED` ago, a row of `camera_days` holds, per kind:
+- "counts": the day's hourly buckets, as `camera_buckets.bucket_query` gave them (an
+  hour never straddles a UTC midnight, so a window's hourly buckets are its days'
+  buckets and those of its two ends, each summed by the database from the same rows);
 - "heat": per grid shape, the float64 sum of the day's snapshots (by start), how many,
   the start of the first, and the start, id and end of the newest;
 - "dwell": per zone, the durations of the visits that ended in the day, sorted.
 A period is then its settled whole days from roll-ups plus its two partial ends (and
 any day not settled yet) from the stored rows, combined exactly as the plain
-definitions combine the rows (`CameraStore.heat` summed on the newest snapshot's grid;
+definitions combine the rows (`bucket_query` over the window;
+`CameraStore.heat` summed on the newest snapshot's grid;
 `camera_dwells.histogram_query` and `percentile_query`): stored heat is float16, so
 every cell is a multiple of 2**-24 and float64 sums of them are exact in any order
 while a cell's sum stays below 2**29 object-seconds; percentiles are picked from the
@@ -54,9 +58,10 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from run_store.camera_buckets import Bucket, bucket_query, bucket_rows
 from run_store.camera_dwells import DwellRow, DwellStats, dwell_stats_of_sorted
 from run_store.camera_records import HeatSum
-from run_store.camera_tables import HeatSnapshotRow
+from run_store.camera_tables import HeatSnapshotRow, IntervalRow
 from run_store.schema import Base, UtcDateTime
 
 __all__ = ["DAY", "SETTLED", "CameraDayRow", "DayRollups", "HeatPart", "day_of",
@@ -64,7 +69,8 @@ __all__ = ["DAY", "SETTLED", "CameraDayRow", "DayRollups", "HeatPart", "day_of",
 
 DAY = timedelta(days=1)
 SETTLED = timedelta(hours=1)
-Kind = Literal["heat", "dwell"]
+Kind = Literal["counts", "heat", "dwell"]
+ROLLED_UP_BUCKET_S = 3600  # the bucket of long periods (`dashboard.cameras.period`)
 _HEAT_BATCH = 64  # snapshots decoded per fetch: a read never holds a window's rows
 
 _RowId = BigInteger().with_variant(Integer(), "sqlite")
@@ -214,10 +220,28 @@ def _unpack_dwell(meta: list[dict[str, Any]], data: bytes) -> Durations:
     return durations
 
 
+# -- counts --------------------------------------------------------------------------
+
+
+def _pack_counts(buckets: Sequence[Bucket]) -> tuple[list[dict[str, Any]], bytes]:
+    return [{"start": b.start.isoformat(), "region": b.region, "class": b.class_name,
+             "in": b.in_count, "out": b.out_count, "peak": b.peak_inside,
+             "inside_s": b.inside_seconds, "s": b.seconds} for b in buckets], b""
+
+
+def _unpack_counts(meta: list[dict[str, Any]], _data: bytes) -> list[Bucket]:
+    return [Bucket(datetime.fromisoformat(m["start"]), m["region"], m["class"], m["in"],
+                   m["out"], m["peak"], m["inside_s"], m["s"]) for m in meta]
+
+
+_UNPACK: dict[str, Callable[[list[dict[str, Any]], bytes], Any]] = {
+    "counts": _unpack_counts, "heat": _unpack_heat, "dwell": _unpack_dwell}
+
+
 # -- the store's side ----------------------------------------------------------------
 
 
-_TIME = {"heat": HeatSnapshotRow.start, "dwell": DwellRow.at}
+_TIME = {"counts": IntervalRow.start, "heat": HeatSnapshotRow.start, "dwell": DwellRow.at}
 
 
 def _rows_query(kind: Kind, camera_id: str, since: datetime, until: datetime) -> Any:
@@ -256,10 +280,33 @@ class DayRollups:
 
     def __init__(self, transaction: Callable[[], AbstractContextManager[Session]],
                  clock: Callable[[], datetime],
-                 decode_heat: Callable[[bytes], npt.NDArray[np.float32]]) -> None:
+                 decode_heat: Callable[[bytes], npt.NDArray[np.float32]],
+                 dialect: str) -> None:
         self._transaction = transaction
         self._clock = clock
         self._decode = decode_heat
+        self._dialect = dialect
+
+    def buckets(self, camera_id: str, since: datetime, until: datetime,
+                bucket_s: int) -> list[Bucket]:
+        if bucket_s != ROLLED_UP_BUCKET_S:
+            return self._bucket_rows(camera_id, since, until, bucket_s)
+        span = self._span("counts", camera_id, since, until)
+        ends = _ends(since, until, span)
+        before = [e for e in ends if e[1] <= span[0]]  # the start's end, if any
+        rows = [row for a, b in before
+                for row in self._bucket_rows(camera_id, a, b, bucket_s)]
+        for contents, _ in self._days("counts", camera_id, span):
+            rows += contents
+        for a, b in ends[len(before):]:
+            rows += self._bucket_rows(camera_id, a, b, bucket_s)
+        return rows
+
+    def _bucket_rows(self, camera_id: str, since: datetime, until: datetime,
+                     bucket_s: int) -> list[Bucket]:
+        query = bucket_query(camera_id, since, until, bucket_s, self._dialect)
+        with self._transaction() as session:
+            return bucket_rows(list(session.execute(query)))
 
     def heat_sum(self, camera_id: str, since: datetime, until: datetime) -> HeatSum | None:
         span = self._span("heat", camera_id, since, until)
@@ -293,7 +340,7 @@ class DayRollups:
         """Make the missing roll-ups of the settled days in [since, until), newest
         first, at most `limit` days a kind; returns how many were made."""
         made = 0
-        for kind in ("heat", "dwell"):
+        for kind in ("counts", "heat", "dwell"):
             span = self._span(kind, camera_id, since, until)
             for _ in self._days(kind, camera_id, span, limit=limit, only_missing=True):
                 made += 1
@@ -323,26 +370,35 @@ class DayRollups:
                 select(CameraDayRow.day, CameraDayRow.meta, CameraDayRow.data)
                 .where(CameraDayRow.camera_id == camera_id, CameraDayRow.kind == kind,
                        CameraDayRow.day >= first, CameraDayRow.day < end))}
-        unpack: Callable[..., Any] = _unpack_heat if kind == "heat" else _unpack_dwell
+        unpack: Callable[..., Any] = _UNPACK[kind]
         days = [first + DAY * i for i in range((end - first) // DAY)]
-        missing = [day for day in reversed(days) if day not in stored][:limit]
-        if not only_missing:
-            for day in days:
-                if day in stored:
-                    yield unpack(*stored[day]), day
-        for day in missing:
-            yield self._make(kind, camera_id, day), day
+        missing = set([day for day in reversed(days) if day not in stored][:limit])
+        for day in days:  # in order: buckets are listed by time
+            if day in missing:
+                yield self._make(kind, camera_id, day), day
+            elif day in stored and not only_missing:
+                yield unpack(*stored[day]), day
 
     def _make(self, kind: Kind, camera_id: str, day: datetime) -> Any:
         with self._transaction() as session:
-            rows = list(session.execute(_rows_query(kind, camera_id, day, day + DAY)))
-            if kind == "heat":
-                contents: Any = heat_parts(rows, self._decode)
-                meta, data = _pack_heat(contents)
+            if kind == "counts":  # the fingerprint from the same statement as the sums
+                query = bucket_query(camera_id, day, day + DAY, ROLLED_UP_BUCKET_S,
+                                     self._dialect).add_columns(func.count(),
+                                                                func.max(IntervalRow.id))
+                grouped = list(session.execute(query))
+                contents: Any = bucket_rows([row[:-2] for row in grouped])
+                meta, data = _pack_counts(contents)
+                made = (sum(int(row[-2]) for row in grouped),
+                        max((int(row[-1]) for row in grouped), default=None))
             else:
-                contents = _durations(rows)
-                meta, data = _pack_dwell(contents)
-        made = (len(rows), max((r[0] for r in rows), default=None))
+                rows = list(session.execute(_rows_query(kind, camera_id, day, day + DAY)))
+                made = (len(rows), max((r[0] for r in rows), default=None))
+                if kind == "heat":
+                    contents = heat_parts(rows, self._decode)
+                    meta, data = _pack_heat(contents)
+                else:
+                    contents = _durations(rows)
+                    meta, data = _pack_dwell(contents)
         try:
             with self._transaction() as session:
                 session.execute(insert(CameraDayRow).values(

@@ -33,7 +33,7 @@ from sqlalchemy import CursorResult, delete, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from run_store.camera_alerts import AlertRow, CameraAlert, insert_new_alerts
-from run_store.camera_buckets import Bucket, bucket_query, bucket_rows
+from run_store.camera_buckets import Bucket
 from run_store.camera_days import CameraDayRow, DayRollups, pruned_days, stale_days
 from run_store.camera_dwells import DwellRow, DwellStats
 from run_store.camera_records import (
@@ -91,7 +91,8 @@ class CameraStore:
         self._prepare_lock = threading.Lock()
         self._links = ShareLinks(ShareLinkRow.camera_id, CameraRow.id, CameraNotFound,
                                  self._transaction, self._clock)
-        self._days = DayRollups(self._transaction, clock, _decode_heat)
+        self._days = DayRollups(self._transaction, clock, _decode_heat,
+                                self._engine.dialect.name)
 
     def __repr__(self) -> str:
         return f"CameraStore({self.url.render_as_string(hide_password=True)!r})"
@@ -227,7 +228,8 @@ class CameraStore:
                     (DwellRow, [_row(camera_id, d) for d in flush.dwells])):
                 if rows:
                     session.execute(insert(table), rows)
-            for stale in (stale_days(camera_id, "heat", [h.start for h in flush.heat]),
+            for stale in (stale_days(camera_id, "counts", [i.start for i in flush.intervals]),
+                          stale_days(camera_id, "heat", [h.start for h in flush.heat]),
                           stale_days(camera_id, "dwell", [d.at for d in flush.dwells])):
                 if stale is not None:
                     session.execute(stale.execution_options(synchronize_session=False))
@@ -300,11 +302,12 @@ class CameraStore:
     def buckets(self, camera_id: str, since: datetime, until: datetime,
                 bucket_s: int) -> builtins.list[Bucket]:
         """The camera's counts per region and class summed over `bucket_s`-second buckets
-        (UTC, aligned to the epoch) in [since, until), by the database."""
+        (UTC, aligned to the epoch) in [since, until), by the database (hourly ones of
+        whole days from their roll-ups)."""
         check_camera_id(camera_id)
-        query = bucket_query(camera_id, since, until, bucket_s, self._engine.dialect.name)
-        with self._transaction() as session:
-            return bucket_rows(cast(Any, builtins.list(session.execute(query))))
+        if bucket_s < 1:
+            raise ValueError(f"bucket_s must be 1 or more, got {bucket_s}")
+        return self._days.buckets(camera_id, since, until, bucket_s)
 
     def gaps(self, camera_id: str, since: datetime | None = None,
              until: datetime | None = None) -> builtins.list[Gap]:
@@ -336,7 +339,9 @@ class CameraStore:
                 result = cast(CursorResult[Any], session.execute(
                     statement.execution_options(synchronize_session=False)))
                 removed += result.rowcount
-            for cut in (pruned_days("heat", now - timedelta(days=retention.heat_days), camera_id),
+            for cut in (pruned_days("counts", now - timedelta(days=retention.interval_days),
+                                    camera_id),
+                        pruned_days("heat", now - timedelta(days=retention.heat_days), camera_id),
                         pruned_days("dwell", now - timedelta(days=retention.dwell_days),
                                     camera_id)):
                 session.execute(cut.execution_options(synchronize_session=False))

@@ -1,6 +1,7 @@
 """Day roll-ups give exactly what the stored rows give, on SQLite and a real PostgreSQL:
-the heat of a period equals the plain sum of its snapshots (on the newest snapshot's
-grid) and the dwell stats equal the database's own window-function definition, for
+hourly buckets equal the database's GROUP BY over the window, the heat of a period
+equals the plain sum of its snapshots (on the newest snapshot's grid) and the dwell
+stats equal the database's own window-function definition, for
 windows across day boundaries, gaps, a frame-size change, a day partly covered, a day
 not settled yet, after late writes into a rolled-up day and after retention pruning;
 a database from before roll-ups gets their table."""
@@ -17,7 +18,16 @@ import numpy as np
 import pytest
 from sqlalchemy import create_engine, func, inspect, select
 
-from run_store import CameraStore, DwellVisit, Flush, HeatSnapshot, HeatSum, Retention
+from run_store import (
+    CameraStore,
+    DwellVisit,
+    Flush,
+    HeatSnapshot,
+    HeatSum,
+    IntervalCount,
+    Retention,
+)
+from run_store.camera_buckets import bucket_query, bucket_rows
 from run_store.camera_days import CameraDayRow
 from run_store.camera_dwells import dwell_stats_of, histogram_query, percentile_query
 from tests.postgres_cluster import PostgresServer
@@ -34,7 +44,8 @@ def at(hours: float) -> datetime:
 # Windows across roll-up boundaries: a local-midnight start to a future end, parts of
 # days, exactly whole days, inside one day, over the gap, before any data.
 WINDOWS = [(at(-3), NOW + timedelta(days=1)), (at(29), at(92)), (at(24), at(72)),
-           (at(49), at(57)), (at(30), at(55)), (at(-240), at(-120)), (at(0), NOW)]
+           (at(49), at(57)), (at(30), at(55)), (at(-240), at(-120)), (at(0), NOW),
+           (at(-5.5), at(85.5))]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -88,6 +99,25 @@ def assert_same_heat(store: CameraStore, camera_id: str) -> None:
         assert np.array_equal(fast.heat, plain.heat), (since, until)  # bit for bit
 
 
+def plain_buckets(store: CameraStore, camera_id: str, since: datetime, until: datetime,
+                  bucket_s: int) -> list:
+    """The definition: the GROUP BY over the window, in the database."""
+    engine = create_engine(store.url)
+    try:
+        with engine.connect() as connection:
+            return bucket_rows(list(connection.execute(bucket_query(
+                camera_id, since, until, bucket_s, engine.dialect.name))))
+    finally:
+        engine.dispose()
+
+
+def assert_same_buckets(store: CameraStore, camera_id: str) -> None:
+    for since, until in WINDOWS:
+        for bucket_s in (3600, 900):
+            assert store.buckets(camera_id, since, until, bucket_s) == plain_buckets(
+                store, camera_id, since, until, bucket_s), (since, until, bucket_s)
+
+
 def plain_dwell(store: CameraStore, camera_id: str, since: datetime, until: datetime,
                 region: str | None = None) -> list:
     """The definition: the GROUP BY and the window function, in the database."""
@@ -119,6 +149,21 @@ def day_rows(store: CameraStore, camera_id: str) -> int:
         engine.dispose()
 
 
+def intervals(rng: np.random.Generator) -> list[IntervalCount]:
+    """A minute's counts of a zone (its total and its people) from day 0 to NOW, none
+    in the same gap; means in quarters, so every float sum is exact in any order."""
+    made = []
+    for minute in range(int((NOW - T0) / timedelta(minutes=1))):
+        start = T0 + timedelta(minutes=minute)
+        if at(36) <= start < at(54):
+            continue
+        n_in, n_out = (int(x) for x in rng.integers(0, 6, 2))
+        made += [IntervalCount(start, 60.0, "door", "*", n_in, n_out,
+                               int(rng.integers(0, 9)), float(rng.integers(0, 32)) / 4),
+                 IntervalCount(start, 60.0, "door", "person", n_in, n_out)]
+    return made
+
+
 def snapshots(rng: np.random.Generator) -> list[HeatSnapshot]:
     """Every 15 minutes from day 0 to NOW, none from 12:00 on day 1 to 06:00 on day 2,
     and a larger frame from 14:00 on day 3."""
@@ -146,6 +191,22 @@ def visits(rng: np.random.Generator) -> list[DwellVisit]:
         minute += float(rng.integers(1, 6)) + 0.5
         track += 1
     return made
+
+
+def test_hourly_buckets_from_roll_ups_are_the_databases_sums(store: CameraStore) -> None:
+    camera = store.add("Cam", "rtsp://cam/1", {})
+    store.record(camera.id, Flush(intervals=tuple(intervals(np.random.default_rng(4)))))
+    assert_same_buckets(store, camera.id)  # making the roll-ups as it reads
+    assert store.roll_up(camera.id, at(-48), NOW) == 0
+    assert_same_buckets(store, camera.id)  # from them
+    store.record(camera.id, Flush(intervals=(
+        IntervalCount(at(40), 60.0, "door", "*", 7, 1, 3, 0.5),
+        IntervalCount(at(50.5), 30.0, "till", "*", 1, 0, 1, 0.25))))
+    assert store.roll_up(camera.id, at(-48), NOW) == 2  # days 1 and 2 afresh
+    assert_same_buckets(store, camera.id)
+    assert store.prune(Retention(interval_days=2), now=at(30) + timedelta(days=2)) > 0
+    assert store.roll_up(camera.id, at(-48), NOW) == 1  # day 1, from what is left
+    assert_same_buckets(store, camera.id)
 
 
 def test_heat_from_roll_ups_is_the_plain_sum(store: CameraStore) -> None:
