@@ -239,7 +239,8 @@ class CameraWorker:
                         alerts.counted(closed)
                         if moment - pruned >= PRUNE_EVERY_S:
                             self._store.prune(settings.retention, now, self.camera_id)
-                            kept = max(settings.retention.heat_days,
+                            kept = max(settings.retention.interval_days,
+                                       settings.retention.heat_days,
                                        settings.retention.dwell_days)
                             self._store.roll_up(self.camera_id, now - timedelta(days=kept),
                                                 now, limit=ROLL_UP_DAYS)
