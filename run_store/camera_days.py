@@ -55,7 +55,7 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from run_store.camera_buckets import Bucket, bucket_query, bucket_rows
@@ -275,8 +275,9 @@ def pruned_days(kind: Kind, before: datetime, camera_id: str | None) -> Delete:
 
 
 class DayRollups:
-    """Heat sums and dwell stats of a camera over any window, from day roll-ups and
-    the stored rows of the window's ends; makes the roll-ups it finds missing."""
+    """Hourly buckets, heat sums and dwell stats of a camera over any window, from day
+    roll-ups and the stored rows of the window's ends; makes the roll-ups it finds
+    missing. `transaction` opens one (the store's), `clock` says now."""
 
     def __init__(self, transaction: Callable[[], AbstractContextManager[Session]],
                  clock: Callable[[], datetime],
@@ -404,8 +405,8 @@ class DayRollups:
                 session.execute(insert(CameraDayRow).values(
                     camera_id=camera_id, kind=kind, day=day, rows=made[0], max_id=made[1],
                     meta=meta, data=data))
-        except IntegrityError:  # another process made it meanwhile
-            return contents
+        except DBAPIError:  # made by another process meanwhile (or locked): a cache
+            return contents  # write that fails costs this read nothing
         if self._count(kind, camera_id, day) != made:  # raced by a write or a prune
             with self._transaction() as session:
                 session.execute(delete(CameraDayRow).where(
