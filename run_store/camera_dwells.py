@@ -8,10 +8,13 @@ counter measured it (`DwellVisit`), next to the counts.
 
 Invariants: `at` is when the visit ended (UTC) and windows are half-open, [since,
 until), on it; percentiles are exact, interpolated linearly between the two nearest
-visits (numpy's default), from a window function that returns two rows per
-percentile and region, never every visit; the histogram is a GROUP BY over fixed
-edges (`DWELL_EDGES_S`), so a region with no visit in the window has no stats at all
-(not zeros).
+visits (numpy's default); the histogram counts visits between fixed edges
+(`DWELL_EDGES_S`), so a region with no visit in the window has no stats at all (not
+zeros). `histogram_query` and `percentile_query` are the plain definition, in SQL (a
+GROUP BY, and a window function that returns two rows per percentile and region);
+`CameraStore.dwell_stats` reads day roll-ups instead (`camera_days`) and computes the
+same numbers from sorted durations with `dwell_stats_of_sorted`, which the spec tests
+hold equal to the SQL.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import (
     BigInteger,
     Float,
@@ -41,7 +46,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from run_store.schema import Base, UtcDateTime
 
 __all__ = ["DWELL_EDGES_S", "DWELL_PERCENTS", "DwellRow", "DwellStats", "DwellVisit",
-           "bin_labels", "dwell_stats_of", "histogram_query", "percentile_query"]
+           "bin_labels", "dwell_stats_of", "dwell_stats_of_sorted", "histogram_query",
+           "percentile_query"]
 
 # Upper edges of the histogram's bins, in seconds; the last bin is "an hour or more".
 DWELL_EDGES_S = (5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
@@ -158,6 +164,23 @@ def dwell_stats_of(histogram_rows: Sequence[Any],
         median, p90 = (_interpolated(values, n, percent) for percent in DWELL_PERCENTS)
         stats.append(DwellStats(region, n, median, p90, tuple(bins[region])))
     return stats
+
+
+def dwell_stats_of_sorted(region: str, seconds: npt.NDArray[np.float64]) -> DwellStats:
+    """The stats of one region from all its durations in the window, sorted ascending:
+    the same ranks, interpolation and `seconds < edge` bins as the SQL."""
+    n = len(seconds)
+    ranked = {rank: float(seconds[rank - 1]) for percent in DWELL_PERCENTS
+              for rank in _ranks(n, percent) if rank <= n}
+    below = np.searchsorted(seconds, DWELL_EDGES_S, side="left")  # visits < each edge
+    histogram = np.diff(np.concatenate(([0], below, [n])))
+    median, p90 = (_interpolated(ranked, n, percent) for percent in DWELL_PERCENTS)
+    return DwellStats(region, n, median, p90, tuple(int(c) for c in histogram))
+
+
+def _ranks(n: int, percent: int) -> tuple[int, int]:
+    k = (n - 1) * percent // 100
+    return k + 1, k + 2
 
 
 def _interpolated(values: dict[int, float], n: int, percent: int) -> float:

@@ -11,6 +11,9 @@ Invariants:
   deleted; SQLite reuses the freed pages, so the file stops growing.
 - A camera's share links are run links' twins (`ShareLinks`, the same table and
   rules): removing the camera removes them in the same transaction.
+- Heat sums and dwell stats of long windows read day roll-ups (`camera_days`), made
+  from the rows and dropped whenever rows of their day are written or pruned, so they
+  give exactly what the rows give.
 """
 
 from __future__ import annotations
@@ -30,14 +33,9 @@ from sqlalchemy import CursorResult, delete, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from run_store.camera_alerts import AlertRow, CameraAlert, insert_new_alerts
-from run_store.camera_buckets import Bucket, bucket_query, bucket_rows
-from run_store.camera_dwells import (
-    DwellRow,
-    DwellStats,
-    dwell_stats_of,
-    histogram_query,
-    percentile_query,
-)
+from run_store.camera_buckets import Bucket
+from run_store.camera_days import CameraDayRow, DayRollups, pruned_days, stale_days
+from run_store.camera_dwells import DwellRow, DwellStats
 from run_store.camera_records import (
     MAX_HEAT_SIDE,
     CameraEvent,
@@ -64,8 +62,8 @@ __all__ = ["MAX_CAMERA_NAME", "CameraStore"]
 MAX_CAMERA_NAME = 200
 MAX_URL_LENGTH = 2000
 _DESIRED = ("running", "stopped")
-_DATA_TABLES = (IntervalRow, CameraEventRow, HeatSnapshotRow, GapRow, DwellRow, AlertRow)
-_HEAT_BATCH = 64  # snapshots decoded per fetch: the sum never holds a window's rows
+_DATA_TABLES = (IntervalRow, CameraEventRow, HeatSnapshotRow, GapRow, DwellRow, AlertRow,
+                CameraDayRow)
 
 
 def _utc_now() -> datetime:
@@ -93,6 +91,8 @@ class CameraStore:
         self._prepare_lock = threading.Lock()
         self._links = ShareLinks(ShareLinkRow.camera_id, CameraRow.id, CameraNotFound,
                                  self._transaction, self._clock)
+        self._days = DayRollups(self._transaction, clock, _decode_heat,
+                                self._engine.dialect.name)
 
     def __repr__(self) -> str:
         return f"CameraStore({self.url.render_as_string(hide_password=True)!r})"
@@ -228,6 +228,11 @@ class CameraStore:
                     (DwellRow, [_row(camera_id, d) for d in flush.dwells])):
                 if rows:
                     session.execute(insert(table), rows)
+            for stale in (stale_days(camera_id, "counts", [i.start for i in flush.intervals]),
+                          stale_days(camera_id, "heat", [h.start for h in flush.heat]),
+                          stale_days(camera_id, "dwell", [d.at for d in flush.dwells])):
+                if stale is not None:
+                    session.execute(stale.execution_options(synchronize_session=False))
 
     def record_alerts(self, camera_id: str,
                       alerts: builtins.list[CameraAlert]) -> builtins.list[CameraAlert]:
@@ -270,54 +275,39 @@ class CameraStore:
         return [HeatSnapshot(r.start, r.end, _decode_heat(r.heat)) for r in rows]
 
     def heat_sum(self, camera_id: str, since: datetime, until: datetime) -> HeatSum | None:
-        """The heat of the snapshots that started in [since, until), added up (None
-        when there is none). Rows are streamed in batches and added as they come, so
-        memory holds one batch and the sum, however long the window."""
+        """The heat of the snapshots that started in [since, until), added up on the
+        newest one's grid (None when there is none): whole days from their roll-ups,
+        the rest from the snapshots, streamed in batches."""
         check_camera_id(camera_id)
-        query = (select(HeatSnapshotRow.start, HeatSnapshotRow.end, HeatSnapshotRow.heat)
-                 .where(HeatSnapshotRow.camera_id == camera_id,
-                        HeatSnapshotRow.start >= since, HeatSnapshotRow.start < until)
-                 .order_by(HeatSnapshotRow.start.desc(), HeatSnapshotRow.id.desc())
-                 .execution_options(yield_per=_HEAT_BATCH))
-        total: np.ndarray | None = None
-        first = last = None
-        added = left_out = 0
-        with self._transaction() as session:
-            for start, end, blob in session.execute(query):
-                heat = _decode_heat(blob)
-                if total is None:  # the newest snapshot's grid is the one summed
-                    total, last = np.zeros(heat.shape, np.float64), end
-                if heat.shape != total.shape:
-                    left_out += 1
-                    continue
-                total += heat
-                first = start
-                added += 1
-        if total is None or first is None or last is None:
-            return None
-        return HeatSum(first, last, total.astype(np.float32), added, left_out)
+        return self._days.heat_sum(camera_id, since, until)
 
     def dwell_stats(self, camera_id: str, since: datetime, until: datetime,
                     region: str | None = None) -> builtins.list[DwellStats]:
         """Median, 90th percentile and histogram of the zone visits that ended in
-        [since, until), per zone (only `region` if given), worked out by the database;
-        a zone with no visit ended there is absent."""
+        [since, until), per zone (only `region` if given), exactly as
+        `camera_dwells.percentile_query` and `histogram_query` define them, from day
+        roll-ups and the visits of the window's ends; a zone with no visit ended there
+        is absent."""
         check_camera_id(camera_id)
-        with self._transaction() as session:
-            histogram = builtins.list(session.execute(
-                histogram_query(camera_id, since, until, region)))
-            ranks = builtins.list(session.execute(
-                percentile_query(camera_id, since, until, region)))
-        return dwell_stats_of(histogram, ranks)
+        return self._days.dwell_stats(camera_id, since, until, region)
+
+    def roll_up(self, camera_id: str, since: datetime, until: datetime,
+                limit: int | None = None) -> int:
+        """Make the day roll-ups missing in [since, until) (settled whole days, newest
+        first, at most `limit` a kind), so the dashboard finds them made; returns how
+        many were made. Reading makes missing ones too: this only moves the work."""
+        check_camera_id(camera_id)
+        return self._days.roll_up(camera_id, since, until, limit)
 
     def buckets(self, camera_id: str, since: datetime, until: datetime,
                 bucket_s: int) -> builtins.list[Bucket]:
         """The camera's counts per region and class summed over `bucket_s`-second buckets
-        (UTC, aligned to the epoch) in [since, until), by the database."""
+        (UTC, aligned to the epoch) in [since, until), by the database (hourly ones of
+        whole days from their roll-ups)."""
         check_camera_id(camera_id)
-        query = bucket_query(camera_id, since, until, bucket_s, self._engine.dialect.name)
-        with self._transaction() as session:
-            return bucket_rows(cast(Any, builtins.list(session.execute(query))))
+        if bucket_s < 1:
+            raise ValueError(f"bucket_s must be 1 or more, got {bucket_s}")
+        return self._days.buckets(camera_id, since, until, bucket_s)
 
     def gaps(self, camera_id: str, since: datetime | None = None,
              until: datetime | None = None) -> builtins.list[Gap]:
@@ -349,6 +339,12 @@ class CameraStore:
                 result = cast(CursorResult[Any], session.execute(
                     statement.execution_options(synchronize_session=False)))
                 removed += result.rowcount
+            for cut in (pruned_days("counts", now - timedelta(days=retention.interval_days),
+                                    camera_id),
+                        pruned_days("heat", now - timedelta(days=retention.heat_days), camera_id),
+                        pruned_days("dwell", now - timedelta(days=retention.dwell_days),
+                                    camera_id)):
+                session.execute(cut.execution_options(synchronize_session=False))
         return removed
 
     # -- internals -----------------------------------------------------------------

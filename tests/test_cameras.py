@@ -30,6 +30,9 @@ from workers.camera_actor import RESTART_GAP_REASON
 pytestmark = pytest.mark.slow
 PASSWORD = "s3cr3t-pw"
 LONG_AGO = datetime.now(timezone.utc) - timedelta(days=400)
+# Noon (UTC) two days ago: a whole day, long settled, that the worker rolls up.
+TWO_DAYS_AGO = (datetime.now(timezone.utc) - timedelta(days=2)).replace(
+    hour=12, minute=0, second=0, microsecond=0)
 USER = f"viewer:{PASSWORD}"
 
 
@@ -76,7 +79,8 @@ def test_a_camera_counts_what_the_file_counts(cameras: Cameras, video: Path) -> 
         camera_id = cameras.add_camera(config)
         assert cameras.state(camera_id).status == "stopped"
         cameras.store.record(camera_id, Flush(intervals=(
-            IntervalCount(LONG_AGO, 60.0, "middle", "*", 5, 5),)))  # past any retention
+            IntervalCount(LONG_AGO, 60.0, "middle", "*", 5, 5),  # past any retention
+            IntervalCount(TWO_DAYS_AGO, 60.0, "middle", "*", 0, 0))))
         cameras.start(camera_id)
         running = wait_for(lambda: running_with(cameras, camera_id, LOOP_FRAMES + 15), 60,
                            "the camera to analyse more than one loop")
@@ -99,6 +103,9 @@ def test_a_camera_counts_what_the_file_counts(cameras: Cameras, video: Path) -> 
     assert cameras.store.heat(camera_id), "heat snapshots are written as it goes"
     assert all(i.start > LONG_AGO for i in cameras.store.intervals(camera_id)), \
         "the worker pruned data past retention"
+    day = TWO_DAYS_AGO.replace(hour=0)
+    assert cameras.store.roll_up(camera_id, day, day + timedelta(days=1)) == 0, \
+        "the worker made the day roll-ups its dashboard reads"
     # A snapshot of a stopped camera opens the stream briefly.
     with rtsp_camera(video, USER) as server:
         cameras.update_camera(camera_id, CameraConfig(name="Street", url=server.url(),

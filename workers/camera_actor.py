@@ -19,7 +19,9 @@ Invariants:
   config from the store on every (re)start, so a restarted actor needs no arguments
   beyond the camera id and settings.
 - Storage stays bounded without the web server: each worker prunes its own camera's
-  data past `settings.retention` when it starts and hourly.
+  data past `settings.retention` when it starts and hourly; then it makes the day
+  roll-ups its camera's dashboard reads (`CameraStore.roll_up`), a few days at a time,
+  so a long period opens fast.
 - A database that cannot be written is waited for, like a stream: the analysis starts
   over once it is back, and what could not be stored becomes a gap.
 - Nothing here logs or reports a URL other than `redact_url(url)`.
@@ -37,7 +39,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import cv2
 import numpy as np
@@ -59,6 +61,7 @@ __all__ = ["RESTART_GAP_REASON", "CameraWorker"]
 
 _log = logging.getLogger("workers.camera")
 PRUNE_EVERY_S = 3600.0
+ROLL_UP_DAYS = 2  # day roll-ups made per hour at most: bounded work in the frame loop
 RESTART_GAP_REASON = "the camera's worker was not running (restarted, or the server was down)"
 
 
@@ -236,6 +239,11 @@ class CameraWorker:
                         alerts.counted(closed)
                         if moment - pruned >= PRUNE_EVERY_S:
                             self._store.prune(settings.retention, now, self.camera_id)
+                            kept = max(settings.retention.interval_days,
+                                       settings.retention.heat_days,
+                                       settings.retention.dwell_days)
+                            self._store.roll_up(self.camera_id, now - timedelta(days=kept),
+                                                now, limit=ROLL_UP_DAYS)
                             pruned = moment
                     last_at = now
                     arrivals.append(moment)
