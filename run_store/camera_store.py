@@ -21,16 +21,13 @@ from __future__ import annotations
 import builtins
 import io
 import json
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
 from sqlalchemy import CursorResult, delete, insert, or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
 
 from run_store.camera_alerts import AlertRow, CameraAlert, insert_new_alerts
 from run_store.camera_buckets import Bucket
@@ -51,7 +48,7 @@ from run_store.camera_records import (
     new_camera_id,
 )
 from run_store.camera_tables import CameraEventRow, CameraRow, GapRow, HeatSnapshotRow, IntervalRow
-from run_store.database import make_engine, prepare, resolve_url
+from run_store.database import Database
 from run_store.errors import CameraNotFound
 from run_store.schema import ShareLinkRow
 from run_store.share_links import ShareLinks
@@ -83,22 +80,20 @@ class CameraStore:
     def __init__(self, database_url: str | None, data_dir: str | Path, *,
                  clock: Callable[[], datetime] = _utc_now) -> None:
         self.data_dir = Path(data_dir)
-        self.url = resolve_url(database_url, self.data_dir)
-        self._engine = make_engine(self.url)
-        self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+        self._database = Database(database_url, self.data_dir)
+        self.url = self._database.url
+        self._transaction = self._database.transaction
         self._clock = clock
-        self._prepared = False
-        self._prepare_lock = threading.Lock()
         self._links = ShareLinks(ShareLinkRow.camera_id, CameraRow.id, CameraNotFound,
                                  self._transaction, self._clock)
         self._days = DayRollups(self._transaction, clock, _decode_heat,
-                                self._engine.dialect.name)
+                                self._database.dialect)
 
     def __repr__(self) -> str:
         return f"CameraStore({self.url.render_as_string(hide_password=True)!r})"
 
     def close(self) -> None:
-        self._engine.dispose()
+        self._database.close()
 
     # -- cameras -------------------------------------------------------------------
 
@@ -374,14 +369,6 @@ class CameraStore:
         with self._transaction() as session:
             return builtins.list(session.scalars(query))
 
-    @contextmanager
-    def _transaction(self) -> Iterator[Session]:
-        with self._prepare_lock:
-            if not self._prepared:
-                prepare(self._engine)
-                self._prepared = True
-        with self._sessions.begin() as session:
-            yield session
 
 
 def _camera(row: CameraRow) -> CameraRecord:

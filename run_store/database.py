@@ -14,16 +14,20 @@ made anew from the schema and its rows copied, in one IMMEDIATE transaction).
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Engine, Table, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from run_store.schema import Base
 
-__all__ = ["BUSY_TIMEOUT_S", "SQLITE_FILE", "make_engine", "migrate", "prepare",
+__all__ = ["BUSY_TIMEOUT_S", "SQLITE_FILE", "Database", "make_engine", "migrate", "prepare",
            "resolve_url"]
 
 SQLITE_FILE = "runs.sqlite3"
@@ -38,6 +42,40 @@ def resolve_url(url: str | None, data_dir: Path) -> URL:
     if url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgres://")
     return make_url(url)
+
+
+class Database:
+    """One database for a store: its URL, an engine that connects on first use, and
+    transactions that create (or migrate) the tables first, once per process."""
+
+    def __init__(self, database_url: str | None, data_dir: Path) -> None:
+        self.url = resolve_url(database_url, data_dir)
+        self.engine = make_engine(self.url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._prepared = False
+        self._prepare_lock = threading.Lock()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def prepare(self) -> None:
+        """Create the tables if missing (once; later calls return at once)."""
+        with self._prepare_lock:
+            if not self._prepared:
+                prepare(self.engine)
+                self._prepared = True
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session in a transaction, committed when the block ends without error."""
+        self.prepare()
+        with self._sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        """Close the connections (a later transaction opens new ones)."""
+        self.engine.dispose()
 
 
 def make_engine(url: URL) -> Engine:

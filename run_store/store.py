@@ -15,9 +15,7 @@ from __future__ import annotations
 import builtins
 import io
 import json
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, cast
@@ -25,10 +23,9 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import CursorResult, delete, func, or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
 
 from run_store.blobs import RunFolders
-from run_store.database import make_engine, prepare, resolve_url
+from run_store.database import Database
 from run_store.errors import RunNotFound
 from run_store.folder import EVENT_COLUMNS, SAVED_FILES, SERIES_COLUMNS, AnalysisFolder
 from run_store.ids import check_run_id, new_run_id
@@ -65,13 +62,11 @@ class RunStore:
     def __init__(self, database_url: str | None, data_dir: str | Path, *,
                  clock: Callable[[], datetime] = _utc_now) -> None:
         self.data_dir = Path(data_dir)
-        self.url = resolve_url(database_url, self.data_dir)
-        self._engine = make_engine(self.url)
-        self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+        self._database = Database(database_url, self.data_dir)
+        self.url = self._database.url
+        self._transaction = self._database.transaction
         self._folders = RunFolders(self.data_dir / "runs")
         self._clock = clock
-        self._prepared = False
-        self._prepare_lock = threading.Lock()
         self._links = ShareLinks(ShareLinkRow.run_id, RunRow.id, RunNotFound,
                                  self._transaction, self._created)
 
@@ -80,7 +75,7 @@ class RunStore:
 
     def close(self) -> None:
         """Close the database connections (a later call opens new ones)."""
-        self._engine.dispose()
+        self._database.close()
 
     def save_run(self, output_dir: str | Path, *, name: str | None = None,
                  settings: dict[str, Any], kind: RunKind = "upload",
@@ -109,7 +104,7 @@ class RunStore:
             total_tracks=summary["total_tracks"], files=list(analysis.files),
             thumbnail=analysis.thumbnail_jpeg, heatmap=analysis.heatmap_npz,
             events=analysis.events, series=analysis.series, owner=owner)
-        self._prepare()
+        self._database.prepare()
         self._folders.place(row.id, analysis.path, analysis.files)
         try:
             with self._transaction() as session:
@@ -259,18 +254,6 @@ class RunStore:
         if value is None:
             raise RunNotFound(run_id)
         return value
-
-    @contextmanager
-    def _transaction(self) -> Iterator[Session]:
-        self._prepare()
-        with self._sessions.begin() as session:
-            yield session
-
-    def _prepare(self) -> None:
-        with self._prepare_lock:
-            if not self._prepared:
-                prepare(self._engine)
-                self._prepared = True
 
     def _created(self) -> datetime:
         return _aware(self._clock(), "the clock's time")
