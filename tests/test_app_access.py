@@ -123,6 +123,71 @@ def test_a_wrong_token_is_refused_plainly(alices: RunRecord, token: str) -> None
     assert at.error and "Alice" not in shown_text(at) and not at.metric
 
 
+RUN_DOWNLOADS = ["Video .mp4", "Heatmap .png", "Raw heat .npy", "Events .csv",
+                 "Series .csv", "Summary .json", "Report .html"]
+
+
+def deferred_downloads(at: AppTest) -> list[str]:
+    """The labels of the page's downloads whose data is made when clicked (where the
+    check runs), all of them enabled."""
+    buttons = at.get("download_button")
+    assert all(b.proto.deferred_file_id and not b.proto.disabled for b in buttons)
+    return [b.proto.label for b in buttons]
+
+
+@pytest.mark.parametrize("who", [None, "bob@example.org"])
+def test_a_shared_runs_downloads_are_checked_when_clicked(
+        store: RunStore, alices: RunRecord, analysis: Path, who: str | None) -> None:
+    """Every download of the run a link opens asks `may_view` again when clicked (as
+    the page binds it): refused once the link is revoked, in a page still open too,
+    and the page's next rerun shows no more of the run."""
+    link, token = store.share(alices.id)
+    at = visit(RUN_PAGE, who=who, run=alices.id, token=token)
+    assert deferred_downloads(at) == RUN_DOWNLOADS
+    access = partial(may_view, store, alices, Viewer(id=who), token)
+    events = (analysis / "events.csv").read_bytes
+    download = checked_download(access, events)
+    assert download() == events()
+    store.revoke_link(alices.id, link.id)
+    with pytest.raises(LinkGone, match=LINK_GONE):
+        download()
+    at.run()  # the open page, rerun by any widget
+    assert at.error[0].value.startswith(LINK_GONE)
+    assert not at.get("download_button") and not at.metric
+
+
+def test_a_run_shared_earlier_refuses_its_downloads_once_the_link_is_revoked(
+        store: RunStore, alices: RunRecord) -> None:
+    """Bob opened the link signed in, then comes back without it (from Saved runs)."""
+    link, token = store.share(alices.id)
+    visit(RUN_PAGE, who="bob@example.org", run=alices.id, token=token)
+    at = visit(RUN_PAGE, who="bob@example.org", run=alices.id)
+    assert deferred_downloads(at) == RUN_DOWNLOADS
+    access = partial(may_view, store, alices, Viewer(id="bob@example.org"), None)
+    assert access() is True
+    store.revoke_link(alices.id, link.id)
+    assert access() is False  # his downloads: LinkGone
+    at.run()
+    assert NOT_FOUND in at.error[0].value and not at.get("download_button")
+
+
+def test_the_owner_an_admin_and_the_one_user_without_sign_in_download_everything(
+        monkeypatch: pytest.MonkeyPatch, store: RunStore, alices: RunRecord,
+        analysis: Path) -> None:
+    monkeypatch.setenv("HEATMAP_ADMINS", "root@example.org")
+    for who in ("alice@example.org", "root@example.org"):
+        assert deferred_downloads(visit(RUN_PAGE, who=who, run=alices.id)) == RUN_DOWNLOADS
+    runtime.settings.clear()  # the same server, restarted without sign-in
+    at = visit(RUN_PAGE, sign_in=False, run=alices.id)
+    assert "Shared with you" not in shown_text(at)
+    assert deferred_downloads(at) == RUN_DOWNLOADS
+    summary = (analysis / "summary.json").read_bytes
+    for viewer in (Viewer.everyone(), Viewer(id="alice@example.org"),
+                   Viewer(id="root@example.org", admin=True)):
+        download = checked_download(partial(may_view, store, alices, viewer, None), summary)
+        assert download() == summary()  # no link needed: theirs
+
+
 @pytest.fixture
 def bobs(store: RunStore, analysis: Path) -> RunRecord:
     return store.save_run(analysis, name="Bob's bakery", settings=SETTINGS,
