@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import runtime
 from dashboard.access.viewer import Viewer
 from dashboard.access.widgets import LINK_GONE, LinkGone, checked_download, may_view
 from dashboard.cameras.dashboard_widgets import NOT_FOUND as CAMERA_NOT_FOUND
@@ -120,6 +121,71 @@ def test_a_share_link_opens_the_dashboard_read_only_until_revoked(
 def test_a_wrong_token_is_refused_plainly(alices: RunRecord, token: str) -> None:
     at = visit(RUN_PAGE, run=alices.id, token=token)
     assert at.error and "Alice" not in shown_text(at) and not at.metric
+
+
+RUN_DOWNLOADS = ["Video .mp4", "Heatmap .png", "Raw heat .npy", "Events .csv",
+                 "Series .csv", "Summary .json", "Report .html"]
+
+
+def deferred_downloads(at: AppTest) -> list[str]:
+    """The labels of the page's downloads whose data is made when clicked (where the
+    check runs), all of them enabled."""
+    buttons = at.get("download_button")
+    assert all(b.proto.deferred_file_id and not b.proto.disabled for b in buttons)
+    return [b.proto.label for b in buttons]
+
+
+@pytest.mark.parametrize("who", [None, "bob@example.org"])
+def test_a_shared_runs_downloads_are_checked_when_clicked(
+        store: RunStore, alices: RunRecord, analysis: Path, who: str | None) -> None:
+    """Every download of the run a link opens asks `may_view` again when clicked (as
+    the page binds it): refused once the link is revoked, in a page still open too,
+    and the page's next rerun shows no more of the run."""
+    link, token = store.share(alices.id)
+    at = visit(RUN_PAGE, who=who, run=alices.id, token=token)
+    assert deferred_downloads(at) == RUN_DOWNLOADS
+    access = partial(may_view, store, alices, Viewer(id=who), token)
+    events = (analysis / "events.csv").read_bytes
+    download = checked_download(access, events)
+    assert download() == events()
+    store.revoke_link(alices.id, link.id)
+    with pytest.raises(LinkGone, match=LINK_GONE):
+        download()
+    at.run()  # the open page, rerun by any widget
+    assert at.error[0].value.startswith(LINK_GONE)
+    assert not at.get("download_button") and not at.metric
+
+
+def test_a_run_shared_earlier_refuses_its_downloads_once_the_link_is_revoked(
+        store: RunStore, alices: RunRecord) -> None:
+    """Bob opened the link signed in, then comes back without it (from Saved runs)."""
+    link, token = store.share(alices.id)
+    visit(RUN_PAGE, who="bob@example.org", run=alices.id, token=token)
+    at = visit(RUN_PAGE, who="bob@example.org", run=alices.id)
+    assert deferred_downloads(at) == RUN_DOWNLOADS
+    access = partial(may_view, store, alices, Viewer(id="bob@example.org"), None)
+    assert access() is True
+    store.revoke_link(alices.id, link.id)
+    assert access() is False  # his downloads: LinkGone
+    at.run()
+    assert NOT_FOUND in at.error[0].value and not at.get("download_button")
+
+
+def test_the_owner_an_admin_and_the_one_user_without_sign_in_download_everything(
+        monkeypatch: pytest.MonkeyPatch, store: RunStore, alices: RunRecord,
+        analysis: Path) -> None:
+    monkeypatch.setenv("HEATMAP_ADMINS", "root@example.org")
+    for who in ("alice@example.org", "root@example.org"):
+        assert deferred_downloads(visit(RUN_PAGE, who=who, run=alices.id)) == RUN_DOWNLOADS
+    runtime.settings.clear()  # the same server, restarted without sign-in
+    at = visit(RUN_PAGE, sign_in=False, run=alices.id)
+    assert "Shared with you" not in shown_text(at)
+    assert deferred_downloads(at) == RUN_DOWNLOADS
+    summary = (analysis / "summary.json").read_bytes
+    for viewer in (Viewer.everyone(), Viewer(id="alice@example.org"),
+                   Viewer(id="root@example.org", admin=True)):
+        download = checked_download(partial(may_view, store, alices, viewer, None), summary)
+        assert download() == summary()  # no link needed: theirs
 
 
 @pytest.fixture
@@ -306,3 +372,102 @@ def test_without_sign_in_a_camera_link_is_public_as_before(door: CameraRecord) -
     assert at.title[0].value == "Alice's door"
     assert plain("rtsp://***@cam.internal/1") in shown_text(at)
     assert "Shared with you" not in shown_text(at)
+
+
+BOB = "bob@example.org"
+
+
+def camera_row(at: AppTest, camera_id: str) -> str:
+    """What the Cameras page's row of `camera_id` shows ('' when it is not listed)."""
+    rows = [c for c in at.get("flex_container")
+            if c.proto.id.endswith(f"-cameras_row_{camera_id}")]
+    return " ".join(str(e.value) for row in rows for kind in ("markdown", "caption")
+                    for e in getattr(row, kind))
+
+
+def camera_controls(at: AppTest, camera_id: str) -> list[str]:
+    return [b.key for b in at.button if b.key and camera_id in b.key]
+
+
+def test_a_camera_opened_through_its_link_is_listed_view_only(
+        cameras: CameraStore, door: CameraRecord) -> None:
+    bobs = cameras.add("Bob's gate", "rtsp://bob:pw@gate.internal/1", {}, owner=BOB)
+    _, token = cameras.share(door.id, label="Bob")
+    at = visit(CAMERAS_PAGE, who=BOB)  # the link not opened yet: only his own camera
+    assert "Bob's gate" in shown_text(at) and "Alice" not in shown_text(at)
+    visit(CAMERA_PAGE, who=BOB, camera=door.id, token=token)
+    at = visit(CAMERAS_PAGE, who=BOB)
+    assert "Shared with you: view only." in camera_row(at, door.id)
+    (link,) = [p for p in at.get("page_link") if p.proto.label == "Alice's door"]
+    assert link.proto.page.endswith("camera") and f"camera={door.id}" in link.proto.query_string
+    assert not camera_controls(at, door.id)  # no Start, Stop, Remove
+    assert [p.proto.popover.label for p in at.get("popover")] == ["Remove"]  # his own camera's only
+    assert "internal" not in camera_row(at, door.id)  # not even its redacted address
+    assert camera_controls(at, bobs.id)
+    assert plain("rtsp://***@gate.internal/1") in camera_row(at, bobs.id)
+    assert "Shared with you" not in camera_row(at, bobs.id)
+    at = visit(CAMERA_PAGE, who=BOB, camera=door.id)  # its link, from the list
+    assert at.title[0].value == "Alice's door" and "Shared with you" in shown_text(at)
+    for who in (None, "carol@example.org"):  # nobody else sees it listed
+        assert "Alice" not in shown_text(visit(CAMERAS_PAGE, who=who))
+
+
+@pytest.mark.parametrize("ended", ["revoked", "expired"])
+def test_a_shared_camera_leaves_the_list_when_its_link_ends(
+        cameras: CameraStore, door: CameraRecord, tmp_path: Path, ended: str) -> None:
+    if ended == "revoked":
+        link, token = cameras.share(door.id)
+        visit(CAMERA_PAGE, who=BOB, camera=door.id, token=token)
+        at = visit(CAMERAS_PAGE, who=BOB)
+        assert "Shared with you" in camera_row(at, door.id)
+        cameras.revoke_link(door.id, link.id)
+        at.run()  # the page left open, at its next refresh
+    else:  # a 1-day link he opened the day before yesterday
+        then = datetime.now(timezone.utc) - timedelta(days=2)
+        earlier = CameraStore(None, tmp_path, clock=lambda: then)
+        _, token = earlier.share(door.id, expires=then + timedelta(days=1))
+        assert earlier.open_link(door.id, token, BOB) is not None
+        assert [c.id for c in earlier.list(shared_with=BOB)] == [door.id]  # back then
+        earlier.close()
+        at = visit(CAMERAS_PAGE, who=BOB)
+    assert not camera_row(at, door.id) and "Alice" not in shown_text(at)
+    assert any(i.value.startswith("No camera yet") for i in at.info)
+
+
+def test_the_owner_and_an_admin_list_the_camera_with_its_controls(
+        monkeypatch: pytest.MonkeyPatch, cameras: CameraStore, door: CameraRecord) -> None:
+    monkeypatch.setenv("HEATMAP_ADMINS", "root@example.org")  # read at the first visit
+    _, token = cameras.share(door.id)
+    visit(CAMERA_PAGE, who=BOB, camera=door.id, token=token)  # shared with Bob: no matter
+    for who in ("alice@example.org", "root@example.org"):
+        at = visit(CAMERAS_PAGE, who=who)
+        assert plain("rtsp://***@cam.internal/1") in camera_row(at, door.id)
+        assert "Shared with you" not in camera_row(at, door.id)
+        assert camera_controls(at, door.id) == [f"cameras_start_{door.id}",
+                                                f"cameras_stop_{door.id}",
+                                                f"cameras_remove_{door.id}"]
+
+
+def test_a_camera_button_asks_again_when_pressed(
+        monkeypatch: pytest.MonkeyPatch, cameras: CameraStore, door: CameraRecord) -> None:
+    """Root's page was drawn while he was an admin; he is one no longer when he presses
+    Start, or Remove: neither acts."""
+    for action in ("start", "remove"):
+        monkeypatch.setenv("HEATMAP_ADMINS", "root@example.org")
+        runtime.settings.clear()  # as a server restarted with the new list reads it
+        at = visit(CAMERAS_PAGE, who="root@example.org")
+        monkeypatch.setenv("HEATMAP_ADMINS", "")
+        runtime.settings.clear()
+        at.button(key=f"cameras_{action}_{door.id}").click().run()
+        assert at.error[0].value == "Only the camera's owner (or an admin) can change it."
+        assert not camera_controls(at, door.id)  # and the redrawn page has none
+    record = cameras.get(door.id)
+    assert record is not None and record.desired == "stopped"
+
+
+def test_without_sign_in_the_cameras_page_lists_every_camera_with_controls(
+        door: CameraRecord) -> None:
+    at = visit(CAMERAS_PAGE, sign_in=False)
+    assert plain("rtsp://***@cam.internal/1") in camera_row(at, door.id)
+    assert "Shared with you" not in shown_text(at)
+    assert len(camera_controls(at, door.id)) == 3

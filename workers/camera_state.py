@@ -20,7 +20,9 @@ CAMERA_STATUSES: tuple[CameraStatus, ...] = ("connecting", "running", "reconnect
 @dataclass(frozen=True)
 class CameraState:
     """One camera's state. `since` is when it entered `status`; `reason` says why it
-    is reconnecting, failed or stopped (None when there is nothing to say)."""
+    is reconnecting, failed or stopped (None when there is nothing to say). `owner`
+    is who added the camera (None without sign-in), filled in by `Cameras` from the
+    store: a worker's own state leaves it None."""
 
     camera_id: str
     name: str
@@ -30,6 +32,7 @@ class CameraState:
     reason: str | None = None
     fps: float | None = None
     frames: int = 0  # frames analysed by the current worker
+    owner: str | None = None  # who added it; see the class docstring
 
     def __post_init__(self) -> None:
         if self.status not in CAMERA_STATUSES:

@@ -129,9 +129,13 @@ class Cameras:
     def state(self, camera_id: str) -> CameraState:
         return self._states([self._record(camera_id)])[0]
 
-    def states(self, owner: str | None = None) -> builtins.list[CameraState]:
-        """Every camera's state (or only `owner`'s), oldest camera first."""
-        return self._states(self.store.list(owner))
+    def states(self, owner: str | None = None, *, shared_with: str | None = None
+               ) -> builtins.list[CameraState]:
+        """Every camera's state, oldest camera first; with `owner` and/or `shared_with`,
+        only the cameras `owner` added or that are shared with `shared_with` (a live
+        link they opened: a revoked or expired one drops the camera at once). Each
+        state names its camera's owner, for the caller to decide who may change it."""
+        return self._states(self.store.list(owner, shared_with=shared_with))
 
     def live_view(self, camera_id: str) -> bytes | None:
         """The running camera's newest annotated frame (JPEG, about 1/s); None when
@@ -174,7 +178,7 @@ class Cameras:
         deadline = time.monotonic() + _CALL_TIMEOUT_S  # one wait for all, not one each
         for record in records:
             base = CameraState(record.id, record.name, redact_url(record.url), "stopped",
-                               record.counted_until or record.created)
+                               record.counted_until or record.created, owner=record.owner)
             if record.desired != "running":
                 states.append(base)
                 continue
@@ -184,7 +188,7 @@ class Cameras:
             try:
                 state = ray.get(pending[record.id],
                                 timeout=max(0.0, deadline - time.monotonic()))
-                states.append(replace(state, name=record.name))
+                states.append(replace(state, name=record.name, owner=record.owner))
             except (GetTimeoutError, RayError):
                 states.append(replace(base, status="connecting", reason=WAITING))
         for record, state in zip(records, states, strict=True):

@@ -18,7 +18,8 @@ __all__ = ["Audience", "audience", "can_manage", "can_view", "owned_by"]
 
 
 class Audience(TypedDict, total=False):
-    """Keyword arguments for `RunStore.list`: what one viewer may see."""
+    """Keyword arguments for `RunStore.list`, `CameraStore.list` and `Cameras.states`:
+    what one viewer may see."""
 
     owner: str
     shared_with: str

@@ -2,6 +2,12 @@
 dashboard), and the form that adds one: a name, the stream's address, a snapshot to
 draw the counting region on, and the sidebar's model and settings.
 
+With sign-in, the list holds the viewer's own cameras and the ones shared with them
+(a live link they opened, signed in: revoked or expired, the camera leaves the list at
+the next refresh); a shared one is marked so, with its dashboard and no controls, not
+even its redacted address. Admins list and manage every camera. Each action asks
+again, when it acts, whether the viewer may change the camera.
+
 Cameras run in workers (see `workers`), not in this page: leaving the page or closing
 the browser changes nothing. The stream's address is never shown back (it may hold a
 password): states carry the redacted one.
@@ -16,7 +22,7 @@ import numpy.typing as npt
 import streamlit as st
 
 from dashboard import runtime
-from dashboard.access.rules import can_manage, owned_by
+from dashboard.access.rules import audience, can_manage
 from dashboard.access.widgets import camera_limit_note, current_viewer
 from dashboard.analysis.settings import AnalysisSettings
 from dashboard.cameras.alerts_widgets import alert_inputs, read_alert_inputs, reset_alert_inputs
@@ -40,7 +46,8 @@ _BADGES = {"running": ("green", ":material/check_circle:"),
 
 
 def camera_list() -> None:
-    """Every camera, oldest first, with its state and what can be done with it."""
+    """Every camera the viewer may see, oldest first, with its state and what they may
+    do with it."""
     _notice()
     _states()
 
@@ -48,8 +55,10 @@ def camera_list() -> None:
 @st.fragment(run_every=2.0)
 def _states() -> None:
     """The rows, redrawn every two seconds on their own: states change by themselves."""
+    viewer = current_viewer()
+    allowed = audience(viewer)
     try:
-        states = runtime.cameras().states(owned_by(current_viewer()))
+        states = runtime.cameras().states(**allowed) if allowed is not None else []
     except Exception as error:  # the database or the cluster: say so, keep the page
         st.error(f"The cameras cannot be read right now ({type(error).__name__}). Try again "
                  "in a moment.")
@@ -60,7 +69,7 @@ def _states() -> None:
         return
     zone = viewer_zone(st.context.timezone)
     for state in states:
-        _camera_row(state, zone)
+        _camera_row(state, zone, can_manage(viewer, state.owner))
 
 
 def add_camera_form(settings: AnalysisSettings) -> None:
@@ -102,7 +111,8 @@ def add_camera_form(settings: AnalysisSettings) -> None:
               help="Save the camera and start analysing its stream on this server.")
 
 
-def _camera_row(state: CameraState, zone: tzinfo) -> None:
+def _camera_row(state: CameraState, zone: tzinfo, manage: bool) -> None:
+    """One camera; `manage`: with its address and controls (else shared: neither)."""
     color, icon = _BADGES[state.status]
     with st.container(border=True, key=f"{KEY}_row_{state.camera_id}"):
         about_col, state_col, actions_col = st.columns([2, 2.2, 2.8],
@@ -110,10 +120,12 @@ def _camera_row(state: CameraState, zone: tzinfo) -> None:
         with about_col:
             st.page_link(CAMERA_PAGE, label=plain(state.name), icon=":material/dashboard:",
                          query_params={CAMERA_PARAM: state.camera_id})
-            st.caption(plain(state.url))
+            st.caption(plain(state.url) if manage else "Shared with you: view only.")
         with state_col:
             st.badge(state.status, icon=icon, color=color)  # type: ignore[arg-type]
             st.caption(plain(state.describe(zone)))
+        if not manage:
+            return
         with actions_col:
             start_col, stop_col, remove_col = st.columns(3)
             running = state.status in ("running", "connecting", "reconnecting")

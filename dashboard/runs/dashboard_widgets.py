@@ -1,7 +1,12 @@
 """A saved run's own dashboard, drawn from the run store alone: it needs nothing from
-the session that made the run, so its link works in any browser."""
+the session that made the run, so its link works in any browser.
+
+With sign-in, every download asks again when clicked (`may_view`), so a revoked or
+expired share link stops them at once, in a page still open too."""
 
 from __future__ import annotations
+
+from functools import partial
 
 import streamlit as st
 
@@ -72,7 +77,8 @@ def show_run(store: RunStore, run_id: str | None, token: str | None = None) -> N
             share_panel(store, record, RUN_PARAM)
     else:
         st.caption("Shared with you: you can look, not change.")
-    show_result(result, key=f"run_{record.id}", title=record.name)
+    show_result(result, key=f"run_{record.id}", title=record.name,
+                access=partial(may_view, store, record, viewer, token))
     with st.expander("Settings of this run", icon=":material/tune:"):
         st.json(record.settings)
     _to_the_list()

@@ -4,14 +4,14 @@ saved run a result became."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from dashboard.access.widgets import current_viewer
+from dashboard.access.widgets import checked_download, current_viewer
 from dashboard.common.links import RUN_PAGE, RUN_PARAM
 from dashboard.common.text import plain, stop_reason_text
 from dashboard.common.widgets import copy_link, count_cards, current_run_link
@@ -25,9 +25,12 @@ from run_store import RunRecord
 __all__ = ["saved_run_notice", "show_result", "summary_cards"]
 
 
-def show_result(source: Path | RunResult, key: str, title: str | None = None) -> None:
+def show_result(source: Path | RunResult, key: str, title: str | None = None,
+                access: Callable[[], bool | None] | None = None) -> None:
     """Draw the result in a folder (or one already loaded, such as a saved run's);
-    widget keys start with `key`; `title` names it in the report (default: its video)."""
+    widget keys start with `key`; `title` names it in the report (default: its video).
+    With `access` (a saved run's `may_view`, its arguments bound), every download asks
+    it again when clicked and is refused once it no longer says yes (a revoked link)."""
     try:
         result = source if isinstance(source, RunResult) else RunResult.load(source)
     except ResultMissing:
@@ -70,7 +73,7 @@ def show_result(source: Path | RunResult, key: str, title: str | None = None) ->
         st.dataframe(result.events, hide_index=True, height=min(400, 38 + 35 * len(
             result.events)), column_config={"time_s": st.column_config.NumberColumn(
                 "time (s)", format="%.1f")})
-    _downloads(result, key, title or str(summary["source"]))
+    _downloads(result, key, title or str(summary["source"]), access)
 
 
 def summary_cards(summary: Mapping[str, Any], per_row: int = 4) -> None:
@@ -130,20 +133,24 @@ def _charts(result: RunResult, key: str) -> None:
         st.plotly_chart(charts.class_figure(result.events), key=f"{key}_class")
 
 
-def _downloads(result: RunResult, key: str, title: str) -> None:
+def _downloads(result: RunResult, key: str, title: str,
+               access: Callable[[], bool | None] | None) -> None:
+    def checked(make: Callable[[], bytes]) -> Callable[[], bytes]:
+        return make if access is None else checked_download(access, make)
+
     st.markdown("**Downloads**")
     columns = st.columns(len(DOWNLOADS) + 1)
     for column, download in zip(columns[:-1], DOWNLOADS, strict=True):
         path = result.path(download.file_key)
         present = path is not None and path.is_file()
         column.download_button(
-            download.label, data=partial(path.read_bytes) if path and present else b"",
+            download.label, data=checked(path.read_bytes) if path and present else b"",
             file_name=path.name if path else OUTPUT_FILES[download.file_key],
             mime=download.mime, help=download.about,
             key=f"{key}_download_{download.file_key}", on_click="ignore",
             icon=":material/download:", width="stretch", disabled=not present)
     columns[-1].download_button(
-        "Report .html", data=partial(_report_bytes, result, title),
+        "Report .html", data=checked(partial(_report_bytes, result, title)),
         file_name=f"{safe_filename(title, 'run')}-report.html", mime="text/html",
         help="This dashboard as one file to mail to someone: the numbers, the heatmap and "
              "interactive charts, readable offline in any browser.",

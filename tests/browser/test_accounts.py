@@ -192,6 +192,9 @@ def test_two_people_a_share_link_an_admin_and_signing_out(
     alice.get_by_text("The new link").wait_for()
     link = alice.get_by_test_id("stCode").first.inner_text().strip()
     assert SHARE_LINK.fullmatch(link), link
+    with alice.expect_download() as download:  # her own files, checked when clicked
+        alice.get_by_role("button", name="Summary .json").click()
+    assert json.loads(Path(download.value.path()).read_text())["in_count"] == mine.in_count
 
     # Bob sees only his run; Alice's plain link shows him nothing.
     bob = sign_in(browser, url, "bob")
@@ -207,6 +210,12 @@ def test_two_people_a_share_link_an_admin_and_signing_out(
     bob.get_by_text("Shared with you: you can look, not change.").wait_for()
     bob.get_by_test_id("stMetric").nth(3).wait_for()
     assert bob.get_by_text("Share this dashboard").count() == 0
+    with bob.expect_download() as download:
+        bob.get_by_role("button", name="Events .csv").click()
+    assert download.value.suggested_filename == "events.csv"
+    left_open = bob.context.new_page()  # he keeps the dashboard open in another tab
+    left_open.goto(link)
+    left_open.get_by_role("button", name="Events .csv").wait_for()
     assert saved_runs(bob) == ["Bob's <b>bakery</b>", "street.mp4"]
     shared_row = bob.locator(f".st-key-runs_row_{mine.id}")
     shared_row.get_by_text("Shared with you: view only.").wait_for()
@@ -221,7 +230,18 @@ def test_two_people_a_share_link_an_admin_and_signing_out(
     alice.get_by_text("Opened by: bob@example.org").wait_for()
     alice.get_by_role("button", name="Revoke").click()
     alice.get_by_text(re.compile("revoked")).wait_for()
-    bob.goto(link)
+    # The tab he left open still shows the files, but none downloads any more...
+    downloads: list = []
+    left_open.on("download", lambda download: downloads.append(download))
+    for name in ("Events .csv", "Video .mp4", "Report .html"):
+        box = left_open.get_by_test_id("stDownloadButton").filter(
+            has=left_open.get_by_role("button", name=name))
+        box.get_by_role("button").click()
+        box.get_by_text("Failed to generate file for download").wait_for()  # Streamlit's words
+    assert downloads == []
+    left_open.screenshot(path=ARTIFACTS / "accounts_run_download_refused.png", full_page=True)
+    left_open.close()
+    bob.goto(link)  # ... and his next load is refused
     bob.get_by_text("This link no longer works.").wait_for()
     assert bob.get_by_test_id("stMetric").count() == 0
     assert saved_runs(bob) == ["Bob's <b>bakery</b>"]
@@ -264,7 +284,8 @@ def test_a_cameras_share_link_is_read_only_and_stops_when_revoked(
         signed_app: tuple[str, Path], browser, people: list) -> None:
     """Alice's camera (stopped, with today's counts in the store: the live stream is
     tests/browser/test_cameras_flow.py's): she shares its dashboard, Bob looks through
-    the link without any control, her revoke refuses his next load, Root manages it."""
+    the link without any control and finds it in his Cameras list, marked shared; her
+    revoke refuses his next load and drops it from his list, Root manages it."""
     url, data = signed_app
     cameras = CameraStore(None, data)
     now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
@@ -304,14 +325,26 @@ def test_a_cameras_share_link_is_read_only_and_stops_when_revoked(
     with bob.expect_download() as download:
         bob.get_by_role("button", name="Intervals .csv").click()
     assert download.value.suggested_filename == "intervals.csv"
+    listed = bob.context.new_page()  # his Cameras page, left open in another tab
+    listed.goto(url)
+    go(listed, "Cameras")
+    row = listed.locator(f".st-key-cameras_row_{door.id}")
+    row.get_by_text("Shared with you: view only.").wait_for(timeout=60_000)
+    row.get_by_role("link", name="Alice's door").wait_for()
+    assert row.get_by_role("button").count() == 0  # no Start, Stop, Remove
+    assert "cam.internal" not in listed.content()
+    listed.screenshot(path=ARTIFACTS / "accounts_camera_listed_shared.png", full_page=True)
 
     alice.reload()
     alice.get_by_text("Share this dashboard").click()
     alice.get_by_text("Opened by: bob@example.org").wait_for()
     alice.get_by_role("button", name="Revoke").click()
     alice.get_by_text(re.compile("revoked")).wait_for()
-    # Bob's open page stops at its next refresh (the live part asks every second)...
+    # Bob's open page stops at its next refresh (the live part asks every second), and
+    # his open list drops the camera at its own (every two seconds)...
     bob.get_by_text("This link no longer works.").wait_for(timeout=15_000)
+    row.wait_for(state="detached", timeout=15_000)
+    listed.close()
     bob.goto(link)  # ... and his next load is refused
     bob.get_by_text("This link no longer works.").wait_for()
     assert bob.get_by_test_id("stMetric").count() == 0
