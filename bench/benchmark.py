@@ -20,6 +20,8 @@ Cases:
                overlapped) against Ultralytics' documented loop (cv2.VideoCapture ->
                solutions.Heatmap -> cv2.VideoWriter), timed in turns in one process;
                file-openvino: ours on the OpenVINO engine, every frame analysed
+  batch        YOLO11n inference alone, per frame, at batch sizes 1, 2 and 4: whether
+               batching several cameras' frames into one call pays on this machine
   video-yolo   ours end to end on the video file with YOLO: decode and H.264 encode run
                beside inference (analyse_video)
   post-*       heat + counting + drawing alone, from scripted tracks (no model)
@@ -297,6 +299,25 @@ def case_file(size: tuple[int, int] | None, args: argparse.Namespace,
                    "frames": frames[name]} for name, t in best.items()}
 
 
+def case_batch(frames: list[np.ndarray], args: argparse.Namespace) -> dict:
+    """Per-frame inference time at batch sizes 1, 2, 4 (predict, no tracking), in turns."""
+    from ultralytics import YOLO
+
+    model = YOLO(str(args.weights))
+    options = dict(conf=0.25, max_det=args.objects, device=args.device, verbose=False)
+    model.predict(frames[:4], **options)
+    sizes = (1, 2, 4)
+    best = dict.fromkeys(sizes, float("inf"))
+    usable = len(frames) - len(frames) % 4
+    for _ in range(PASSES):
+        for size in sizes:
+            start = time.perf_counter()
+            for i in range(0, usable, size):
+                model.predict(frames[i:i + size], **options)
+            best[size] = min(best[size], (time.perf_counter() - start) / usable)
+    return {f"batch-{size}": {"ms_per_frame": t * 1e3} for size, t in best.items()}
+
+
 def case_video_yolo(args: argparse.Namespace) -> dict:
     from heatmap_core import Heatmap, analyse_video
 
@@ -338,6 +359,8 @@ def run_case(name: str, args: argparse.Namespace) -> dict:
             result = case_floor(frames, args)
         elif base == "paired":
             result = case_paired(frames, args)
+        elif base == "batch":
+            result = case_batch(frames, args)
         elif base == "e2e-ours":
             result = case_e2e("ours", frames, args)
         elif base == "e2e-ultralytics":
@@ -357,7 +380,7 @@ def run_case(name: str, args: argparse.Namespace) -> dict:
 CASES = ["file", "file-1080p", "file-openvino", "file-openvino-1080p",
          "paired", "floor", "e2e-ours", "e2e-ultralytics", "fast-openvino", "fast-onnx",
          "paired-1080p", "floor-1080p", "e2e-ours-1080p", "e2e-ultralytics-1080p",
-         "fast-openvino-1080p",
+         "fast-openvino-1080p", "batch", "batch-1080p",
          "post-ours-360p-5", "post-ultralytics-360p-5", "post-ours-360p-50",
          "post-ultralytics-360p-50", "post-ours-1080p-5", "post-ultralytics-1080p-5",
          "post-ours-1080p-50", "post-ultralytics-1080p-50", "motion"]
@@ -408,6 +431,14 @@ def summarise(results: dict[str, dict]) -> list[str]:
                              f"{results[a]['ms_per_frame']:.2f} ms, Ultralytics "
                              f"{results[b]['ms_per_frame']:.2f} ms -> ours/Ultralytics "
                              f"{results[a]['ms_per_frame'] / results[b]['ms_per_frame']:.2f}")
+    for suffix, label in (("", "480x360"), ("-1080p", "1080p")):
+        batch = results.get(f"batch{suffix}")
+        if batch:
+            one = batch["batch-1"]["ms_per_frame"]
+            lines.append(f"{label} inference per frame by batch size: " + ", ".join(
+                f"{k.removeprefix('batch-')}: {v['ms_per_frame']:.1f} ms "
+                f"({one / v['ms_per_frame']:.2f}x)" for k, v in batch.items()
+                if k.startswith("batch-")))
     if "video-yolo" in results:
         lines.append(f"YOLO end to end on the video file (decode + encode beside inference): "
                      f"{results['video-yolo']['fps']:.1f} fps")

@@ -245,3 +245,19 @@ def test_a_file_analysed_ahead_counts_as_frame_by_frame(eager_yolo_weights, foot
     written = (tmp_path / "ahead" / "events.csv").read_text().splitlines()[1:]
     assert [row.split(",")[2:5] for row in written] == [
         [str(e.track_id), e.class_name, e.direction] for e in by_frame.events]
+
+
+def test_quiet_blocks_that_overlap_in_threads_restore_the_level_when_the_last_leaves():
+    import logging
+
+    from heatmap_core.detectors.ultralytics_setup import quiet_ultralytics
+
+    logger = logging.getLogger("ultralytics")
+    before = logger.level
+    first, second = quiet_ultralytics(), quiet_ultralytics()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first leaves while the second is inside
+    assert logger.getEffectiveLevel() >= logging.WARNING
+    second.__exit__(None, None, None)
+    assert logger.level == before

@@ -50,17 +50,30 @@ def yolo_class() -> type[YOLO]:
     return YOLO
 
 
+_quiet_lock = threading.Lock()
+_quiet_depth = 0  # threads inside quiet_ultralytics
+_quiet_saved = logging.NOTSET  # the level to restore when the last one leaves
+
+
 @contextmanager
 def quiet_ultralytics() -> Iterator[None]:
     """Keep Ultralytics' info lines ("Loading model.onnx...") out of our users' output;
-    its warnings and errors still show."""
+    its warnings and errors still show. Threads may overlap in it (detection ahead):
+    the level is raised by the first in and restored by the last out."""
+    global _quiet_depth, _quiet_saved
     logger = logging.getLogger("ultralytics")
-    level = logger.level
-    logger.setLevel(max(level, logging.WARNING))
+    with _quiet_lock:
+        if _quiet_depth == 0:
+            _quiet_saved = logger.level
+            logger.setLevel(max(_quiet_saved, logging.WARNING))
+        _quiet_depth += 1
     try:
         yield
     finally:
-        logger.setLevel(level)
+        with _quiet_lock:
+            _quiet_depth -= 1
+            if _quiet_depth == 0:
+                logger.setLevel(_quiet_saved)
 
 
 def first_line(error: BaseException) -> str:

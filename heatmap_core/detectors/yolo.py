@@ -8,6 +8,7 @@ safe to share as long as nothing runs them directly).
 from __future__ import annotations
 
 import copy
+import threading
 import weakref
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -223,12 +224,21 @@ class YoloDetector:
                 yield item, self.update(_frame_of(item), 0.0)
             return
         count, threads = self._ahead_plan(workers)
+        # This detector's own model for one thread (nothing else runs it meanwhile:
+        # tracking needs only boxes), a copy each for the others, made here, before
+        # any thread runs (an exported engine's copy compiles it again).
+        models = [self.model, *(self._copy_model() for _ in range(count - 1))]
+        lock = threading.Lock()
+
+        def lend() -> Callable[[np.ndarray], np.ndarray]:
+            with lock:
+                return self._box_detector(models.pop())
+
         if self._ahead_tracker is None:
             self._ahead_tracker = UltralyticsTracker(self.tracker)
         tracker = self._ahead_tracker
         with _torch_threads(threads):
-            for item, boxes in ordered_map(self._detection_copy, _detect_boxes, frames,
-                                           count):
+            for item, boxes in ordered_map(lend, _detect_boxes, frames, count):
                 frame = _frame_of(item)
                 yield item, tracker.update(boxes[:, :4], boxes[:, 4], boxes[:, 5], frame)
 
@@ -255,13 +265,16 @@ class YoloDetector:
         count = workers or max(1, min(4, cores // 2 if cores > 2 else cores))
         return count, max(1, cores // count)
 
-    def _detection_copy(self) -> Callable[[np.ndarray], np.ndarray]:
-        """A detector of boxes with its own model, for one thread."""
+    def _copy_model(self) -> YOLO:
+        """A copy of the model that has never run (its own predictor comes on first use)."""
         predictor, self.model.predictor = self.model.predictor, None
         try:
-            model = copy.deepcopy(self.model)
+            return copy.deepcopy(self.model)
         finally:
             self.model.predictor = predictor
+
+    def _box_detector(self, model: YOLO) -> Callable[[np.ndarray], np.ndarray]:
+        """Boxes of a frame, [x1, y1, x2, y2, conf, class] rows, from `model` alone."""
         args = {k: v for k, v in self._args.items() if k not in ("tracker", "persist")}
         if args.get("conf") is None:  # as model.track: trackers need low-confidence boxes
             args["conf"] = 0.1
