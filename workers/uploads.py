@@ -94,21 +94,22 @@ class Uploads:
         except RayError:
             return None
 
-    def stop(self, upload_id: str) -> None:
+    def stop(self, upload_id: str) -> UploadStatus:
         """Stop the analysis: a running one keeps (and saves) what it did so far; one
-        still waiting for a worker is cancelled."""
+        still waiting for a worker is cancelled. The status after asking."""
         import ray
         from ray.exceptions import GetTimeoutError, RayError
 
         actor = self._actor(upload_id)
         if actor is None:
-            return
+            return UploadStatus("failed", error=LOST)
         try:
-            self._get(actor.stop.remote(), 1.0)
+            return self._get(actor.stop.remote(), 1.0)
         except GetTimeoutError:  # no worker has it yet: nothing was done to keep
             ray.kill(actor, no_restart=True)
+            return UploadStatus("cancelled")
         except RayError:
-            pass
+            return UploadStatus("failed", error=LOST)
 
     def release(self, upload_id: str) -> None:
         """Forget an upload whose outcome was read: its worker goes."""

@@ -49,8 +49,12 @@ class AnalysisJob:
         (one still waiting for a worker is cancelled)."""
         with self._lock:
             self._stop_asked = True
-        if self._ended is None:
-            self._uploads.stop(self.id)
+            if self._ended is not None:
+                return
+        status = self._uploads.stop(self.id)
+        with self._lock:
+            if not status.active and self._ended is None:
+                self._ended = status
 
     @property
     def active(self) -> bool:
