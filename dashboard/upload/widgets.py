@@ -144,10 +144,9 @@ def _progress_panel() -> None:
     if not snapshot.active:
         st.rerun()  # the whole page shows the result
     if snapshot.status == "waiting":
-        st.info("Waiting for a free worker: every worker is busy (this server analyses "
-                f"{runtime.settings().max_analyses} videos at a time, and cameras need "
-                "workers too). Yours starts as soon as one is free.",
-                icon=":material/hourglass_top:")
+        st.info("Waiting for a free worker: yours starts as soon as one is free (this "
+                f"server analyses {runtime.settings().max_analyses} videos at a time, and "
+                "cameras need workers too).", icon=":material/hourglass_top:")
     else:
         progress = snapshot.progress
         st.progress((progress.fraction or 0.0) if progress else 0.0,
