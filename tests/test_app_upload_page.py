@@ -362,6 +362,8 @@ def test_a_reloaded_page_finds_its_running_analysis_again(
     assert not again.exception
     assert analysing(again) and points_box(again).value  # its progress, and its video
     assert again.button(key="upload_run").disabled
+    assert "Model: motion" in [c.value for c in again.caption]  # what it runs, whatever
+    # the new session's sidebar says
     again.button(key="upload_stop").click().run()
     wait_for_result(again)
     assert only_summary(data_dir)["partial"]

@@ -151,6 +151,8 @@ def _progress_panel() -> None:
         progress = snapshot.progress
         st.progress((progress.fraction or 0.0) if progress else 0.0,
                     text=progress_text(progress))
+    # The sidebar may show other settings (after a reload): say what this one runs.
+    st.caption(f"Model: {plain(job.request.model_name or job.request.weights)}")
     if st.button("Stop", key=f"{KEY}_stop", icon=":material/stop:", disabled=job.stopping,
                  help="Stop now and keep what was analysed so far."):
         job.stop()
