@@ -144,8 +144,8 @@ def test_a_reload_mid_run_finds_the_analysis_again(page, vtest: Path, yolo_weigh
     before = int(frame.search(page.get_by_text(frame).inner_text()).group(1))
 
     page.reload()  # a new Streamlit session: the analysis runs on, and is found again
-    page.get_by_text("vtest.mp4: 480x360").wait_for(timeout=60_000)
-    page.get_by_text(frame).wait_for(timeout=60_000)
+    page.get_by_text("vtest.mp4: 480x360").wait_for(timeout=120_000)
+    page.get_by_text(frame).wait_for(timeout=120_000)
     after = int(frame.search(page.get_by_text(frame).inner_text()).group(1))
     assert after >= before  # the same analysis, further on (not started again)
     page.screenshot(path=artifacts / "reloaded_mid_run.png")
