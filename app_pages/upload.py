@@ -1,7 +1,7 @@
 """Analyse a video: upload one (or try the sample), draw a region, run, see the result.
 
 A thin page: the sidebar gives the settings, `dashboard.upload` holds the page's state
-and runs the analysis in a background job, and the result is read back from its files.
+and hands the analysis to a worker (on Ray), and the result is read back from its files.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dashboard.common.text import plain
 from dashboard.regions.widgets import region_editor
 from dashboard.upload.widgets import (
     KEY,
+    collect,
     result_section,
     run_section,
     upload_state,
@@ -35,7 +36,7 @@ banner.info("Loading the model…", icon=":material/hourglass_top:")
 st.subheader("1. Video")
 video = video_picker(state)
 settings = sidebar_settings(KEY)
-state.collect()
+collect(state)
 with banner.container():
     model_banner(settings)
 if video is not None:

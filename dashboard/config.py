@@ -9,7 +9,7 @@ what it holds and what it should hold; the app shows it and starts no page.
 |---|---|---|
 | HEATMAP_DATA_DIR | `data/` in the folder the app is started from | uploads, results, runs |
 | DATABASE_URL | SQLite in the data dir | the run store's database |
-| HEATMAP_MAX_ANALYSES | 2 | analyses running at once; more wait in line |
+| HEATMAP_MAX_ANALYSES | 2 | uploads analysed at once on the embedded Ray; more wait |
 | HEATMAP_ICE_SERVERS | none (or `ice_servers` in secrets.toml) | STUN/TURN for the live page |
 | HEATMAP_SAMPLE_VIDEO | none: a rendered scene | footage offered as the sample |
 | HEATMAP_CACHE_DIR | ~/.cache/heatmap_core | ONNX / OpenVINO exports of weights |
@@ -19,6 +19,8 @@ what it holds and what it should hold; the app shows it and starts no page.
 | HEATMAP_RAY_CPUS | all | CPUs of the local Ray |
 | HEATMAP_CAMERA_CPUS | 0.5 | CPUs each camera's worker asks Ray for |
 | HEATMAP_CAMERA_GPUS | 0 | GPU share each camera's worker asks Ray for |
+| HEATMAP_UPLOAD_CPUS | 1 | CPUs each upload's worker asks Ray for |
+| HEATMAP_UPLOAD_GPUS | 0 | GPU share each upload's worker asks Ray for |
 | HEATMAP_CAMERA_INTERVAL_S | 60 | a camera's counts are stored per this many seconds |
 | HEATMAP_ADMINS | none | emails (comma-separated) of those who may manage everything |
 | HEATMAP_USER_MAX_RUNS | no limit | saved runs (uploads, live sessions) per person |
@@ -47,7 +49,8 @@ __all__ = ["VARIABLES", "Settings", "SettingsError"]
 VARIABLES = ("HEATMAP_DATA_DIR", "DATABASE_URL", "HEATMAP_MAX_ANALYSES", "HEATMAP_ICE_SERVERS",
              "HEATMAP_SAMPLE_VIDEO", "HEATMAP_CACHE_DIR", "HEATMAP_ABANDON_S",
              "HEATMAP_SESSION_TTL_H", "RAY_ADDRESS", "HEATMAP_RAY_CPUS", "HEATMAP_CAMERA_CPUS",
-             "HEATMAP_CAMERA_GPUS", "HEATMAP_CAMERA_INTERVAL_S", "HEATMAP_ADMINS",
+             "HEATMAP_CAMERA_GPUS", "HEATMAP_UPLOAD_CPUS", "HEATMAP_UPLOAD_GPUS",
+             "HEATMAP_CAMERA_INTERVAL_S", "HEATMAP_ADMINS",
              "HEATMAP_USER_MAX_RUNS", "HEATMAP_USER_MAX_STORAGE_MB", "HEATMAP_USER_MAX_CAMERAS")
 _AUTH_KEYS = ("redirect_uri", "cookie_secret")  # Streamlit's own sign-in needs both
 
@@ -68,7 +71,7 @@ class Settings:
     cache_dir: Path = field(default_factory=lambda: Path.home() / ".cache" / "heatmap_core")
     abandon_s: float = 60.0
     session_ttl_h: float = 24.0
-    workers: WorkerSettings | None = None  # the camera tier; None: defaults for data_dir
+    workers: WorkerSettings | None = None  # the worker tier; None: defaults for data_dir
     sign_in: bool = False  # secrets.toml has [auth]
     admins: frozenset[str] = frozenset()  # emails, lower case
     user_limits: UserLimits = field(default_factory=UserLimits)
@@ -77,7 +80,8 @@ class Settings:
     def camera_workers(self) -> WorkerSettings:
         """What the camera tier runs with: these settings' data folder and database."""
         return self.workers or WorkerSettings(data_dir=str(self.data_dir),
-                                              database_url=self.database_url)
+                                              database_url=self.database_url,
+                                              upload_slots=self.max_analyses)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str], secrets: Mapping[str, Any] | None = None,
@@ -93,16 +97,18 @@ class Settings:
         data_dir = data_dir if data_dir.is_absolute() else base / data_dir
         database_url = environ.get("DATABASE_URL", "").strip() or None
         cache_dir = _path(environ, "HEATMAP_CACHE_DIR") or Path.home() / ".cache" / "heatmap_core"
+        max_analyses = _whole(environ, "HEATMAP_MAX_ANALYSES", 2)
         try:
             workers = WorkerSettings.from_environ(
                 environ, data_dir=data_dir, database_url=database_url,
-                interval_s=_positive(environ, "HEATMAP_CAMERA_INTERVAL_S", 60.0))
+                interval_s=_positive(environ, "HEATMAP_CAMERA_INTERVAL_S", 60.0),
+                upload_slots=max_analyses, cache_dir=str(cache_dir))
         except ValueError as error:
             raise SettingsError(str(error)) from None
         return cls(
             data_dir=data_dir,
             database_url=database_url,
-            max_analyses=_whole(environ, "HEATMAP_MAX_ANALYSES", 2),
+            max_analyses=max_analyses,
             ice=ice_config(environ, secrets or {}),
             sample_video=sample,
             cache_dir=cache_dir,

@@ -1,9 +1,9 @@
 """What every session of this server shares, made once per process: the settings, the
-run store, the line of analyses, loaded models and the watcher of sessions. The only
+run store, the worker tier (cameras, uploads), loaded models and the watcher of sessions. The only
 module besides widgets that talks to Streamlit, through `st.cache_resource`.
 
 Only things that are safe to share across users live here: the store opens a database
-session per call, the queue and the watcher are thread-safe, and a loaded model is a
+session per call, the worker tier's handles and the watcher are thread-safe, and a loaded model is a
 prototype that every analysis copies (Ultralytics keeps tracker state on the model).
 """
 
@@ -25,12 +25,11 @@ from dashboard.analysis.models import LoadedModel, load_prototype
 from dashboard.config import Settings
 from dashboard.sessions.files import SessionFiles, SessionWatcher, sweep_forever
 from dashboard.sessions.storage import DataFolders, new_session_id
-from dashboard.upload.queue import AnalysisQueue
 from run_store import RunStore
-from workers import Cameras
+from workers import Cameras, Uploads, WorkerSettings
 
-__all__ = ["STORE_ERRORS", "analysis_queue", "cameras", "current_session", "data_folders",
-           "loaded_model", "run_store", "session_watcher", "settings"]
+__all__ = ["STORE_ERRORS", "cameras", "current_session", "data_folders", "loaded_model",
+           "resume_session", "run_store", "session_watcher", "settings", "uploads"]
 
 _log = logging.getLogger(__name__)
 STORE_ERRORS = (SQLAlchemyError, OSError)  # the database or the data folder is unreachable
@@ -62,9 +61,9 @@ def cameras() -> Cameras:
     return _cameras_for(str(config.data_dir), config.database_url)
 
 
-def analysis_queue() -> AnalysisQueue:
-    """The server's one line of analyses."""
-    return _queue_of(settings().max_analyses)
+def uploads() -> Uploads:
+    """The worker tier's uploads (a local Ray starts on first use, unless RAY_ADDRESS)."""
+    return _uploads_for(settings().camera_workers)
 
 
 @st.cache_resource(show_spinner="Loading the model…", max_entries=8)
@@ -93,6 +92,16 @@ def current_session() -> SessionFiles:
     return current
 
 
+def resume_session(session_id: str) -> SessionFiles | None:
+    """After a reload: this browser session takes over the files and analyses of the
+    session `session_id` (None when that one is forgotten)."""
+    ctx = get_script_run_ctx()
+    files = session_watcher().reconnect(session_id, ctx.session_id if ctx else "")
+    if files is not None:
+        st.session_state[_SESSION_FILES] = files
+    return files
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _store_for(database_url: str | None, data_folder: str) -> RunStore:
     return RunStore(database_url, data_folder)
@@ -114,8 +123,8 @@ def _cameras_for(data_folder: str, database_url: str | None) -> Cameras:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _queue_of(size: int) -> AnalysisQueue:
-    return AnalysisQueue(size)
+def _uploads_for(workers: WorkerSettings) -> Uploads:
+    return Uploads(workers)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

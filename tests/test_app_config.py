@@ -33,6 +33,8 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
     assert settings.database_url == "postgresql://db/runs"
     assert (settings.max_analyses, settings.abandon_s, settings.session_ttl_h) == (4, 5.0, 0.5)
     assert (settings.sample_video, settings.cache_dir) == (video, tmp_path / "cache")
+    workers = settings.camera_workers  # what the worker tier is given
+    assert (workers.upload_slots, workers.cache_dir) == (4, str(tmp_path / "cache"))
     assert settings.ice.urls == ["stun:stun.example.org:3478"]
 
 

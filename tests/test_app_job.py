@@ -1,18 +1,35 @@
-"""The background analysis: it finishes, stops keeping what was done, waits its turn."""
+"""An upload analysed on a real local Ray, as the page sees it: it finishes, stops
+keeping what was done, waits for a free worker, and says in one line what went wrong."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
-from dashboard.upload.job import AnalysisJob, JobState
-from dashboard.upload.queue import AnalysisQueue
-from heatmap_core import Heatmap, Mover, Scene
+from dashboard.upload.job import AnalysisJob
+from heatmap_core import Mover, Scene
+from tests.rtsp_camera import require_ray
+from tests.upload_tier import local_uploads, request
+from workers import Uploads
+from workers.cluster import SLOT_RESOURCE
+from workers.uploads import LOST
 
+pytestmark = pytest.mark.slow
 LINE = [(0, 120), (320, 120)]
+
+
+@pytest.fixture(scope="module")
+def uploads(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Uploads]:
+    require_ray()
+    yield from local_uploads(tmp_path_factory.mktemp("data"))
 
 
 @pytest.fixture(scope="module")
@@ -31,100 +48,149 @@ def long_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return scene.write(tmp_path_factory.mktemp("video") / "long.mp4")
 
 
-def eventually(condition, timeout: float = 10) -> None:
-    """Wait until `condition()` holds (a thread's next step), failing after `timeout`."""
+def slot_holder():
+    """An actor that takes the embedded Ray's one upload slot and does nothing."""
+    import ray
+
+    @ray.remote(num_cpus=0, resources={SLOT_RESOURCE: 1})
+    class Holder:
+        def ready(self) -> bool:
+            return True
+
+    holder = Holder.remote()
+    assert ray.get(holder.ready.remote(), timeout=60)
+    return holder
+
+
+def eventually(condition, timeout: float = 60) -> None:
+    """Wait until `condition()` holds (a worker's next step), failing after `timeout`."""
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "the condition never held"
-        time.sleep(0.02)
+        time.sleep(0.05)
 
 
-def run_to_end(job: AnalysisJob, timeout: float = 60) -> JobState:
-    job.join(timeout)
-    return job.snapshot()
+def running_with(job: AnalysisJob, frames: int) -> bool:
+    snapshot = job.snapshot()
+    return snapshot.progress is not None and snapshot.progress.frames_done >= frames
 
 
-def test_a_job_analyses_the_whole_video_into_its_folder(crossing_video: Path,
-                                                        tmp_path: Path) -> None:
-    job = AnalysisJob(crossing_video, Heatmap(model="motion", region=LINE, verbose=False),
-                      tmp_path, AnalysisQueue(1)).start()
-    state = run_to_end(job)
+def test_a_job_analyses_the_whole_video_into_its_folder(
+        uploads: Uploads, crossing_video: Path, tmp_path: Path) -> None:
+    job = AnalysisJob.submit(uploads, request(crossing_video, tmp_path, LINE))
+    state = job.join(120)
     assert state.status == "finished" and not state.active
     assert state.summary.in_count == 2 and not state.summary.partial
+    assert (state.in_count, state.out_count) == (2, 0)
     assert json.loads((tmp_path / "summary.json").read_text())["in_count"] == 2
     assert state.progress.frames_done == state.progress.frames_total == 60
+    assert state.progress.latest is None  # no frame arrays cross to the page
+    job.release()
 
 
-def test_stopping_keeps_what_was_done_as_a_partial_result(long_video: Path,
-                                                          tmp_path: Path) -> None:
-    job = AnalysisJob(long_video, Heatmap(model="motion", verbose=False), tmp_path,
-                      AnalysisQueue(1)).start()
-    eventually(lambda: job.snapshot().progress is not None
-               and job.snapshot().progress.frames_done >= 5)
+def test_a_running_job_shows_its_newest_frame_and_counts(
+        uploads: Uploads, long_video: Path, tmp_path: Path) -> None:
+    job = AnalysisJob.submit(uploads, request(long_video, tmp_path, [(0, 60), (160, 60)]))
+    eventually(lambda: job.snapshot().preview is not None and running_with(job, 50))
+    snapshot = job.snapshot()
+    frame = cv2.imdecode(np.frombuffer(snapshot.preview, np.uint8), cv2.IMREAD_COLOR)
+    assert frame.shape == (120, 160, 3)  # the annotated frame, as analysed
+    eventually(lambda: job.snapshot().in_count >= 1)  # one crossing every 80 frames
     job.stop()
-    state = run_to_end(job)
+    assert job.stopping
+    final = job.join(60)
+    assert final.status == "finished" and final.in_count == final.summary.in_count >= 1
+    job.release()
+
+
+def test_stopping_keeps_what_was_done_as_a_partial_result(
+        uploads: Uploads, long_video: Path, tmp_path: Path) -> None:
+    job = AnalysisJob.submit(uploads, request(long_video, tmp_path))
+    eventually(lambda: running_with(job, 5))
+    job.stop()
+    state = job.join(60)
     assert state.status == "finished"
     assert state.summary.partial and state.summary.stop_reason == "stopped"
     assert 5 <= state.summary.frames < 1500
     assert json.loads((tmp_path / "summary.json").read_text())["partial"] is True
+    job.release()
 
 
-def test_a_job_waits_queued_for_a_free_slot_and_can_be_cancelled_while_waiting(
-        crossing_video: Path, tmp_path: Path) -> None:
-    queue = AnalysisQueue(1)
-    other = queue.join()
-    assert queue.wait_turn(other, 0)  # another analysis holds the only slot
-    job = AnalysisJob(crossing_video, Heatmap(model="motion", verbose=False), tmp_path,
-                      queue).start()
-    assert job.snapshot().status == "queued" and job.snapshot().ahead == 0
-    job.stop()
-    assert run_to_end(job, 5).status == "cancelled"
-    assert list(tmp_path.iterdir()) == []
+def test_a_job_waits_for_a_free_worker_and_can_be_cancelled_while_waiting(
+        uploads: Uploads, crossing_video: Path, tmp_path: Path) -> None:
+    import ray
+
+    holder = slot_holder()  # someone else's analysis holds the only slot
+    try:
+        waiting = AnalysisJob.submit(uploads, request(crossing_video, tmp_path / "waiting"))
+        later = AnalysisJob.submit(uploads, request(crossing_video, tmp_path / "later", LINE))
+        assert ray.available_resources().get(SLOT_RESOURCE, 0) == 0
+        assert waiting.snapshot().status == "waiting" and later.snapshot().status == "waiting"
+        waiting.stop()
+        assert waiting.snapshot().status == "cancelled" and not waiting.active
+        assert uploads.worker(waiting.id) is None
+        assert later.snapshot().status == "waiting"
+    finally:
+        ray.kill(holder)  # the slot frees: the next one starts and finishes
+    done = later.join(120)
+    assert done.status == "finished" and done.summary.in_count == 2
+    assert not (tmp_path / "waiting").exists()  # the cancelled one analysed nothing
+    later.release()
 
 
-def test_a_queued_job_starts_when_the_slot_frees(crossing_video: Path,
-                                                 tmp_path: Path) -> None:
-    queue = AnalysisQueue(1)
-    other = queue.join()
-    queue.wait_turn(other, 0)
-    job = AnalysisJob(crossing_video, Heatmap(model="motion", verbose=False), tmp_path,
-                      queue).start()
-    assert job.snapshot().status == "queued"
-    queue.leave(other)
-    assert run_to_end(job).status == "finished"
-    assert queue.running == 0  # and the job gave its slot back
-
-
-def test_queued_jobs_know_how_many_are_ahead_and_start_in_arrival_order(
-        crossing_video: Path, tmp_path: Path) -> None:
-    queue = AnalysisQueue(1)
-    other = queue.join()
-    queue.wait_turn(other, 0)
-    jobs = [AnalysisJob(crossing_video, Heatmap(model="motion", verbose=False),
-                        tmp_path / str(i), queue).start() for i in range(3)]
-    assert [j.snapshot().ahead for j in jobs] == [0, 1, 2]
-    jobs[1].stop()  # one leaves the line: the last moves up
-    assert run_to_end(jobs[1], 5).status == "cancelled"
-    eventually(lambda: jobs[2].snapshot().ahead == 1)
-    queue.leave(other)
-    first = run_to_end(jobs[0])
-    assert first.status == "finished" and run_to_end(jobs[2]).status == "finished"
-
-
-def test_an_unreadable_video_fails_with_the_reason(tmp_path: Path) -> None:
+def test_an_unreadable_video_fails_with_the_reason_and_no_server_path(
+        uploads: Uploads, tmp_path: Path) -> None:
     not_video = tmp_path / "notes.mp4"
     not_video.write_text("just text")
-    job = AnalysisJob(not_video, Heatmap(model="motion", verbose=False), tmp_path / "out",
-                      AnalysisQueue(1)).start()
-    state = run_to_end(job)
+    job = AnalysisJob.submit(uploads, request(not_video, tmp_path / "out"))
+    state = job.join(120)
     assert state.status == "failed" and "not a video" in state.error
+    assert str(tmp_path) not in state.error and "\n" not in state.error
+    job.release()
 
 
-def test_a_job_made_but_not_started_holds_no_place_in_the_line(
-        crossing_video: Path, tmp_path: Path) -> None:
-    queue = AnalysisQueue(1)
-    AnalysisJob(crossing_video, Heatmap(model="motion", verbose=False), tmp_path / "a", queue)
-    job = AnalysisJob(crossing_video, Heatmap(model="motion", verbose=False),
-                      tmp_path / "b", queue).start()
-    assert job.snapshot().ahead == 0
-    assert run_to_end(job).status == "finished"
+def test_weights_that_cannot_load_fail_with_one_line(
+        uploads: Uploads, crossing_video: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.pt"
+    broken.write_bytes(b"not a model")
+    job = AnalysisJob.submit(uploads, request(crossing_video, tmp_path / "out",
+                                              weights=str(broken)))
+    state = job.join(120)
+    assert state.status == "failed" and state.error.startswith("the model could not load: ")
+    assert "\n" not in state.error
+    job.release()
+
+
+def test_a_job_is_found_again_by_its_id_until_released(
+        uploads: Uploads, long_video: Path, tmp_path: Path) -> None:
+    job = AnalysisJob.submit(uploads, request(long_video, tmp_path))
+    eventually(lambda: running_with(job, 1))
+    again = AnalysisJob.find(uploads, job.id)  # as a reloaded page does
+    assert again is not None and again.output_dir == tmp_path and again.active
+    again.stop()
+    assert job.join(60).status == "finished"
+    job.release()
+    assert AnalysisJob.find(uploads, job.id) is None
+    assert AnalysisJob.find(uploads, "not-an-id") is None
+
+
+def test_a_lost_worker_is_a_failure_that_says_so(
+        uploads: Uploads, long_video: Path, tmp_path: Path) -> None:
+    import ray
+
+    job = AnalysisJob.submit(uploads, request(long_video, tmp_path))
+    eventually(lambda: running_with(job, 1))
+    pid = ray.get(uploads.worker(job.id).pid.remote(), timeout=10)
+    os.kill(pid, signal.SIGKILL)
+    state = job.join(60)
+    assert (state.status, state.error) == ("failed", LOST)
+
+
+def test_the_sweep_releases_uploads_that_ended_long_ago(
+        uploads: Uploads, crossing_video: Path, tmp_path: Path) -> None:
+    job = AnalysisJob.submit(uploads, request(crossing_video, tmp_path))
+    assert job.join(120).status == "finished"
+    assert job.id not in uploads.sweep()  # just ended: its page may still come
+    eager = Uploads(uploads.settings, linger_s=0.0)
+    assert job.id in eager.sweep()
+    eventually(lambda: AnalysisJob.find(uploads, job.id) is None, 10)

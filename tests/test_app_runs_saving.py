@@ -18,14 +18,16 @@ from dashboard.analysis.settings import AnalysisSettings
 from dashboard.common.links import run_link
 from dashboard.common.text import plain
 from dashboard.runs.filter import RunFilter
-from dashboard.runs.saving import run_name, saver_for
+from dashboard.runs.saving import SaveTo, run_name
 from dashboard.runs.words import created_text, viewer_zone
 from dashboard.upload.job import AnalysisJob
-from dashboard.upload.queue import AnalysisQueue
-from heatmap_core import Heatmap, Region
+from heatmap_core import Region
 from run_store import RunStore, is_run_id
 from tests.helpers import links_shown
+from tests.rtsp_camera import free_port, require_ray
 from tests.saved_runs import LINE, street_video
+from tests.upload_tier import local_uploads, request
+from workers import Uploads
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -97,62 +99,67 @@ def test_a_stopped_analysis_is_saved_as_partial(data_dir: Path, long_mp4: bytes)
 
 def test_a_failed_save_is_a_warning_and_the_result_still_shows(
         data_dir: Path, crossing_mp4: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    def database_down(*args: object, **kwargs: object) -> None:
-        raise ConnectionError("the database went away")
-
-    monkeypatch.setattr(RunStore, "save_run", database_down)
+    # A database that is down for real: nothing listens where it should be.
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://heatmap:pw@127.0.0.1:{free_port()}/runs")
     at = analysed_upload(data_dir, "crossing.mp4", crossing_mp4)
     assert at.warning[0].value.startswith(
         "This result could not be saved as a run (the database of saved runs cannot be "
         "reached), so it has no link")
     assert {m.label: int(m.value) for m in at.metric}["In"] == 3
     assert not [m for m in at.markdown if "Saved as run" in m.value]
+    assert "pw" not in at.warning[0].value
 
 
 MOTION = ModelSpec("motion", "Motion detector", "you chose it", ("object",), "motion")
 SETTINGS = AnalysisSettings(MOTION, None)
 
 
-# --- The job saves from its own thread ------------------------------------------------
+# --- The worker saves the run itself ---------------------------------------------------
 
-def test_the_job_saves_its_result_before_it_says_finished(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def uploads(tmp_path_factory: pytest.TempPathFactory):
+    require_ray()
+    yield from local_uploads(tmp_path_factory.mktemp("data"))
+
+
+def test_the_worker_saves_its_result_before_it_says_finished(
+        uploads: Uploads, tmp_path: Path) -> None:
     video = street_video(tmp_path)
     store = RunStore(None, tmp_path / "data")
-    save = saver_for(store, SETTINGS, [], "street.mp4")
-    job = AnalysisJob(video, Heatmap(model="motion", region=LINE, verbose=False),
-                      tmp_path / "out", AnalysisQueue(1), save=save).start()
-    job.join(60)
-    state = job.snapshot()
+    save = SaveTo.into(store, SETTINGS, [], "street.mp4")
+    job = AnalysisJob.submit(uploads, request(video, tmp_path / "out", LINE, save=save))
+    state = job.join(120)
     assert state.status == "finished" and state.save_error is None
     assert state.saved is not None and state.saved.in_count == state.summary.in_count
     assert [r.id for r in store.list()] == [state.saved.id]
     assert state.saved.name == "street.mp4" and state.saved.settings["model"] == "motion"
+    job.release()
 
 
-def test_a_save_that_fails_leaves_the_result_finished(tmp_path: Path) -> None:
+def test_a_save_that_fails_leaves_the_result_finished(uploads: Uploads, tmp_path: Path) -> None:
     store = RunStore(None, tmp_path / "data")
     shutil.rmtree(tmp_path / "data" / "runs", ignore_errors=True)
     (tmp_path / "data").mkdir(exist_ok=True)
     (tmp_path / "data" / "runs").write_text("a file where the runs' folder should be")
-    job = AnalysisJob(street_video(tmp_path), Heatmap(model="motion", verbose=False),
-                      tmp_path / "out", AnalysisQueue(1),
-                      save=saver_for(store, SETTINGS, [], "street.mp4")).start()
-    job.join(60)
-    state = job.snapshot()
+    job = AnalysisJob.submit(uploads, request(
+        street_video(tmp_path), tmp_path / "out",
+        save=SaveTo.into(store, SETTINGS, [], "street.mp4")))
+    state = job.join(120)
     assert (state.status, state.saved) == ("finished", None)
     assert state.save_error == "the data folder could not be written (File exists)"
     assert (tmp_path / "out" / "summary.json").is_file()
     assert store.list() == []
+    job.release()
 
 
-def test_a_failed_analysis_is_not_saved(tmp_path: Path) -> None:
+def test_a_failed_analysis_is_not_saved(uploads: Uploads, tmp_path: Path) -> None:
     not_a_video = tmp_path / "notes.mp4"
     not_a_video.write_text("not a video")
     store = RunStore(None, tmp_path / "data")
-    job = AnalysisJob(not_a_video, Heatmap(model="motion", verbose=False), tmp_path / "out",
-                      AnalysisQueue(1), save=saver_for(store, SETTINGS, [], "notes.mp4")).start()
-    job.join(60)
-    assert job.snapshot().status == "failed" and store.list() == []
+    job = AnalysisJob.submit(uploads, request(
+        not_a_video, tmp_path / "out", save=SaveTo.into(store, SETTINGS, [], "notes.mp4")))
+    assert job.join(120).status == "failed" and store.list() == []
+    job.release()
 
 
 # --- Pure helpers ---------------------------------------------------------------------

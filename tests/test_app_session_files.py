@@ -89,6 +89,24 @@ def test_a_user_who_comes_back_in_time_keeps_everything(tmp_path: Path) -> None:
     assert not job.stopped and files.folder.exists()
 
 
+def test_a_reloaded_page_takes_over_the_session_and_its_analyses(tmp_path: Path) -> None:
+    world = World(tmp_path)
+    watcher = SessionWatcher(world.connected.__contains__, abandon_s=30, forget_s=120,
+                             clock=lambda: world.now)
+    files = watcher.add(session_with_files(world, "a"))
+    job = Job()
+    files.track(job)
+    world.connected.discard("a")  # the page reloads: its old connection ends...
+    world.now = 10
+    watcher.check()
+    world.connected.add("b")  # ...and a new one names the old session's upload
+    assert watcher.reconnect(files.id, "b") is files
+    world.now = 500
+    watcher.check()
+    assert not job.stopped and files.folder.exists()
+    assert watcher.reconnect("f" * 32, "c") is None  # a session long forgotten
+
+
 def test_the_sweep_removes_idle_sessions_and_keeps_active_ones(data_dir: Path) -> None:
     idle, active = data_dir / "sessions" / ("a" * 32), data_dir / "sessions" / ("b" * 32)
     for folder in (idle, active):

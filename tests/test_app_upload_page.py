@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from heatmap_core import COLORMAPS
+from run_store import RunStore
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -271,11 +273,18 @@ def test_a_zone_with_an_in_direction_runs(app: AppTest, crossing_mp4: bytes,
     assert (region["kind"], region["in_direction"], region["in_count"]) == ("zone", "down", 3)
 
 
+def analysing(at: AppTest) -> bool:
+    """The progress bar says which frame the worker is at."""
+    bars = at.get("progress")
+    return bool(bars) and "Frame " in bars[0].proto.text
+
+
 def test_stop_keeps_what_was_done_and_the_result_says_partial(
         app: AppTest, long_mp4: bytes, data_dir: Path) -> None:
     upload(app, "long.mp4", long_mp4)
     run_button(app).click().run()
     assert app.button(key="upload_stop")
+    rerun_until(app, analysing, 60)  # the worker has started on it
     app.button(key="upload_stop").click().run()
     wait_for_result(app)
     summary = only_summary(data_dir)
@@ -313,27 +322,64 @@ def test_one_point_keeps_run_disabled_until_the_region_is_finished(
     assert not run_button(app).disabled
 
 
-def test_when_the_server_is_full_a_run_waits_queued_then_starts(
+def test_when_no_worker_is_free_a_run_waits_then_starts(
         data_dir: Path, crossing_mp4: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dashboard import runtime
+    import ray
+
+    from dashboard.config import Settings
+    from tests.test_app_job import slot_holder
+    from workers import connect
 
     monkeypatch.setenv("HEATMAP_MAX_ANALYSES", "1")
+    if ray.is_initialized():
+        ray.shutdown()  # the embedded Ray starts again, with this server's one slot
+    connect(Settings.from_environ(os.environ).camera_workers)
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     at.sidebar.selectbox(key="upload_model").set_value("motion").run()
-    queue = runtime.analysis_queue()  # the server's one line, as the page uses it
-    assert queue.size == 1
-    other = queue.join()  # someone else's analysis takes the only slot
-    assert queue.wait_turn(other, 0)
+    holder = slot_holder()  # someone else's analysis holds the only slot
     try:
         upload(at, "crossing.mp4", crossing_mp4)
         run_button(at).click().run()
         rerun_until(at, lambda at: any(i.value.startswith(
-            "Queued, yours is next: this server runs 1 analyses at a time") for i in at.info))
-        assert not at.metric
+            "Waiting for a free worker: yours starts as soon as one is free (this server "
+            "analyses 1 videos at a time") for i in at.info))
+        assert not at.metric and at.button(key="upload_stop")
     finally:
-        queue.leave(other)
+        ray.kill(holder)
     wait_for_result(at)  # the slot is free: it starts and finishes
     assert cards(at)["In"] == 3
+
+
+def test_a_reloaded_page_finds_its_running_analysis_again(
+        app: AppTest, long_mp4: bytes, data_dir: Path) -> None:
+    upload(app, "long.mp4", long_mp4)
+    run_button(app).click().run()
+    upload_id = app.query_params["upload"]  # the address names the running upload
+    rerun_until(app, analysing, 60)
+    again = AppTest.from_file(str(APP), default_timeout=60)  # a reload: a new session
+    again.query_params["upload"] = upload_id
+    again.run()
+    assert not again.exception
+    assert analysing(again) and points_box(again).value  # its progress, and its video
+    assert again.button(key="upload_run").disabled
+    assert "Model: motion" in [c.value for c in again.caption]  # what it runs, whatever
+    # the new session's sidebar says
+    again.button(key="upload_stop").click().run()
+    wait_for_result(again)
+    assert only_summary(data_dir)["partial"]
+    assert "upload" not in again.query_params  # collected: the address forgets it
+    (run,) = RunStore(None, data_dir).list()  # saved by the worker
+    assert run.partial and run.name == "long.mp4"
+
+
+def test_an_address_naming_no_running_upload_shows_the_plain_page(app: AppTest) -> None:
+    for unknown in ("0123456789abcdef", "../../etc"):
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        at.query_params["upload"] = unknown
+        at.run()
+        assert not at.exception and not at.error
+        assert "upload" not in at.query_params
+        assert at.button(key="upload_sample")
 
 
 def test_the_video_and_its_result_are_still_there_after_visiting_another_page(

@@ -20,9 +20,12 @@ def test_the_public_api_is_pinned() -> None:
     assert sorted(workers.__all__) == [
         "Backoff", "CAMERA_STATUSES", "CameraConfig", "CameraState", "CameraStatus", "Cameras",
         "HEATMAP_OPTIONS", "RayUnavailable", "Reconnector", "StreamError", "StreamFault",
-        "WorkerSettings", "build_heatmap", "connect", "grab_frame", "open_stream", "redact_url"]
+        "UPLOAD_STATUSES", "UploadRequest", "UploadStatus", "Uploads", "WorkerSettings",
+        "build_heatmap", "connect", "grab_frame", "open_stream", "redact_url"]
     assert workers.CAMERA_STATUSES == ("connecting", "running", "reconnecting", "stopped",
                                        "failed")
+    assert workers.UPLOAD_STATUSES == ("waiting", "running", "finished", "failed",
+                                       "cancelled")
 
 
 def test_importing_workers_loads_neither_ray_nor_a_ui_toolkit() -> None:
@@ -34,18 +37,22 @@ def test_importing_workers_loads_neither_ray_nor_a_ui_toolkit() -> None:
 
 def test_settings_take_the_environment_they_are_given(tmp_path: Path) -> None:
     environ = {"RAY_ADDRESS": "ray://head:10001", "HEATMAP_CAMERA_CPUS": "0.25",
-               "HEATMAP_CAMERA_GPUS": "0.1", "HEATMAP_RAY_CPUS": "4"}
+               "HEATMAP_CAMERA_GPUS": "0.1", "HEATMAP_RAY_CPUS": "4",
+               "HEATMAP_UPLOAD_CPUS": "2", "HEATMAP_UPLOAD_GPUS": "0.5"}
     settings = WorkerSettings.from_environ(
         environ, data_dir=tmp_path, database_url="postgresql+psycopg://u:secret@db/heat",
         interval_s=30.0)
     assert (settings.ray_address, settings.camera_cpus, settings.camera_gpus,
             settings.local_num_cpus, settings.interval_s, settings.data_dir) == (
         "ray://head:10001", 0.25, 0.1, 4, 30, str(tmp_path))
+    assert (settings.upload_cpus, settings.upload_gpus) == (2.0, 0.5)
     assert "secret" not in repr(settings)
     plain = WorkerSettings.from_environ({}, data_dir=tmp_path)
     assert (plain.ray_address, plain.database_url, plain.camera_cpus) == (None, None, 0.5)
+    assert (plain.upload_cpus, plain.upload_gpus, plain.upload_slots) == (1.0, 0.0, None)
     for key, value in (("HEATMAP_CAMERA_CPUS", "half"), ("HEATMAP_CAMERA_GPUS", "-1"),
-                       ("HEATMAP_RAY_CPUS", "1.5")):
+                       ("HEATMAP_RAY_CPUS", "1.5"), ("HEATMAP_UPLOAD_CPUS", "one"),
+                       ("HEATMAP_UPLOAD_GPUS", "-0.5")):
         with pytest.raises(ValueError, match=key):
             WorkerSettings.from_environ({key: value}, data_dir=tmp_path)
 

@@ -17,7 +17,9 @@ import threading
 
 from workers.settings import WorkerSettings
 
-__all__ = ["RayUnavailable", "connect"]
+__all__ = ["SLOT_RESOURCE", "RayUnavailable", "connect"]
+
+SLOT_RESOURCE = "heatmap_upload_slot"  # one per upload analysed at once (embedded Ray)
 
 _lock = threading.Lock()
 
@@ -58,8 +60,11 @@ def _start_local(settings: WorkerSettings) -> None:
     def keep() -> None:
         try:
             # "local": a new Ray even when $RAY_ADDRESS is set (settings decide, not Ray).
+            # Upload slots are a resource of the embedded Ray (HEATMAP_MAX_ANALYSES).
+            slots = {SLOT_RESOURCE: float(settings.upload_slots)} if settings.upload_slots \
+                else None
             ray.init(address="local", num_cpus=settings.local_num_cpus, include_dashboard=False,
-                     namespace=settings.namespace, log_to_driver=False)
+                     namespace=settings.namespace, log_to_driver=False, resources=slots)
         except BaseException as error:
             failures.append(error)
         finally:

@@ -10,6 +10,10 @@ for the variables below, given the mapping it read once) and passes it down.
 | HEATMAP_RAY_CPUS | all | CPUs of the local Ray |
 | HEATMAP_CAMERA_CPUS | 0.5 | CPUs each camera's worker asks for (a fraction is fine) |
 | HEATMAP_CAMERA_GPUS | 0 | GPU share each camera's worker asks for (e.g. 0.25) |
+| HEATMAP_UPLOAD_CPUS | 1 | CPUs each upload's worker asks for |
+| HEATMAP_UPLOAD_GPUS | 0 | GPU share each upload's worker asks for |
+
+`upload_slots` (the app's HEATMAP_MAX_ANALYSES) is given by the app's settings.
 """
 
 from __future__ import annotations
@@ -33,6 +37,10 @@ class WorkerSettings:
         namespace: the Ray namespace of the camera actors.
         local_num_cpus: CPUs of the local Ray (None: all).
         camera_cpus, camera_gpus: what each camera's actor asks Ray for (fractions ok).
+        upload_cpus, upload_gpus: what each upload's actor asks Ray for.
+        upload_slots: uploads analysed at once on the embedded Ray (a resource it is
+            started with; None: only CPUs limit them). A cluster's own resources
+            decide there.
         spread: place camera actors on the least loaded nodes (Ray's SPREAD strategy).
         interval_s: length of a counting interval; workers flush once per interval.
         heat_every_s: period of stored heat snapshots.
@@ -52,6 +60,9 @@ class WorkerSettings:
     local_num_cpus: int | None = None
     camera_cpus: float = 0.5
     camera_gpus: float = 0.0
+    upload_cpus: float = 1.0
+    upload_gpus: float = 0.0
+    upload_slots: int | None = None
     spread: bool = True
     interval_s: float = 60.0
     heat_every_s: float = 900.0
@@ -64,8 +75,10 @@ class WorkerSettings:
     cache_dir: str | None = None
 
     def __post_init__(self) -> None:
-        if self.camera_cpus < 0 or self.camera_gpus < 0:
-            raise ValueError("camera_cpus and camera_gpus cannot be negative")
+        if min(self.camera_cpus, self.camera_gpus, self.upload_cpus, self.upload_gpus) < 0:
+            raise ValueError("the CPUs and GPUs asked for cannot be negative")
+        if self.upload_slots is not None and self.upload_slots < 1:
+            raise ValueError("upload_slots must be 1 or more")
         if self.interval_s <= 0 or self.heat_every_s < self.interval_s:
             raise ValueError("interval_s must be positive, heat_every_s at least interval_s")
         if self.open_timeout_s <= 0 or self.stall_timeout_s <= 0:
@@ -82,7 +95,9 @@ class WorkerSettings:
             "ray_address": environ.get("RAY_ADDRESS", "").strip() or None}
         for key, name, kind in (("HEATMAP_RAY_CPUS", "local_num_cpus", int),
                                 ("HEATMAP_CAMERA_CPUS", "camera_cpus", float),
-                                ("HEATMAP_CAMERA_GPUS", "camera_gpus", float)):
+                                ("HEATMAP_CAMERA_GPUS", "camera_gpus", float),
+                                ("HEATMAP_UPLOAD_CPUS", "upload_cpus", float),
+                                ("HEATMAP_UPLOAD_GPUS", "upload_gpus", float)):
             text = environ.get(key, "").strip()
             if text:
                 try:

@@ -20,7 +20,7 @@ from heatmap_core import DEFAULT_WEIGHTS, ModelLoadError, load_model
 
 __all__ = ["AUTO", "DEFAULT_YOLO", "MOTION", "UPLOADED", "LoadedModel", "Loader", "ModelSpec",
            "heatmap_model", "load_prototype", "on_this_server", "resolve_model",
-           "save_weights"]
+           "save_weights", "worker_weights"]
 
 AUTO = "auto"
 MOTION = "motion"
@@ -116,6 +116,13 @@ def heatmap_model(spec: ModelSpec, load: Loader) -> Any:
     if loaded.prototype is None:
         raise ModelLoadError(loaded.error or f"{spec.weights} could not be loaded")
     return loaded.prototype
+
+
+def worker_weights(spec: ModelSpec) -> str:
+    """The weights as a worker on another process loads them: a file found from here
+    becomes its absolute path (a worker's folder is not this server's); a name stays."""
+    path = Path(spec.weights)
+    return str(path.resolve()) if not spec.is_motion and path.is_file() else spec.weights
 
 
 def on_this_server(weights: str) -> bool:

@@ -1,6 +1,10 @@
 """Keeping an analysis as a saved run: the one way every feature saves (an upload's
 job, a live session, a camera), with one wording of why a save failed.
 
+`SaveTo` is the same save as a value that travels (pickled) to a worker on another
+process or machine, which opens the store there: it holds the database's address,
+never an open connection.
+
 A save never raises: a database that is down must not lose the result on the page, so
 the outcome says what was saved, or why not, in words a user can act on (no server
 paths, no database addresses).
@@ -10,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -20,7 +24,7 @@ from dashboard.analysis.settings import AnalysisSettings
 from heatmap_core import Region
 from run_store import MAX_NAME_LENGTH, IncompleteRun, RunKind, RunRecord, RunStore
 
-__all__ = ["SaveOutcome", "Saver", "run_name", "save_as_run", "saver_for"]
+__all__ = ["SaveOutcome", "SaveTo", "Saver", "run_name", "save_as_run", "saver_for"]
 
 _log = logging.getLogger(__name__)
 
@@ -62,6 +66,39 @@ def saver_for(store: RunStore, settings: AnalysisSettings, regions: Sequence[Reg
     """What an analysis job calls on its finished folder to save it as a run."""
     return partial(save_as_run, store, name=label, settings=settings, regions=regions,
                    kind=kind, owner=owner)
+
+
+@dataclass(frozen=True)
+class SaveTo:
+    """Save a finished folder as a run in the store at `database_url` / `data_dir`
+    (what `store_address` gives), from whichever process calls it; never raises."""
+
+    database_url: str = field(repr=False)
+    data_dir: str
+    settings: AnalysisSettings
+    regions: tuple[Region, ...]
+    label: str
+    kind: RunKind = "upload"
+    owner: str | None = None
+
+    @classmethod
+    def into(cls, store: RunStore, settings: AnalysisSettings, regions: Sequence[Region],
+             label: str, kind: RunKind = "upload", owner: str | None = None) -> SaveTo:
+        """A SaveTo for the database and data folder `store` resolved."""
+        return cls(store.url.render_as_string(hide_password=False), str(store.data_dir),
+                   settings, tuple(regions), label, kind, owner)
+
+    def __call__(self, folder: Path) -> SaveOutcome:
+        try:
+            store = RunStore(self.database_url, self.data_dir)
+        except Exception as error:
+            _log.exception("opening the run store to save %s failed", folder)
+            return SaveOutcome(None, _reason(error))
+        try:
+            return save_as_run(store, folder, name=self.label, settings=self.settings,
+                               regions=self.regions, kind=self.kind, owner=self.owner)
+        finally:
+            store.close()
 
 
 def _reason(error: Exception) -> str:

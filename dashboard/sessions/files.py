@@ -4,8 +4,9 @@ as runs) and analyses, cleaned up when the user leaves.
 Streamlit has no "tab closed" event, but it can say whether a session's connection is
 open. A `SessionWatcher` thread checks every tracked session: one disconnected for
 `abandon_s` has its analyses stopped (each writes a partial result, saved as a run);
-once Streamlit can no longer resume it, its folder is removed. `sweep_sessions` removes
-folders idle for a day, which a crashed server left behind.
+once Streamlit can no longer resume it, its folder is removed. A page reloaded in time
+takes the session's files and analyses over (`reconnect`), so nothing is stopped.
+`sweep_sessions` removes folders idle for a day, which a crashed server left behind.
 
 No Streamlit here: `dashboard.runtime` connects the watcher to the running server.
 Thread-safe: the script thread adds sessions and jobs while the watcher thread reads.
@@ -75,6 +76,15 @@ class SessionWatcher:
     def add(self, files: SessionFiles) -> SessionFiles:
         with self._lock:
             self._sessions[files.id] = files
+        return files
+
+    def reconnect(self, session_id: str, connection: str) -> SessionFiles | None:
+        """The session `session_id`, now followed through `connection` (a reloaded
+        page), or None when it is forgotten."""
+        with self._lock:
+            files = self._sessions.get(session_id)
+        if files is not None:
+            files.connection, files.gone_since = connection, None
         return files
 
     def check(self) -> None:

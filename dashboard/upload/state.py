@@ -5,9 +5,10 @@ change goes through a method here, so the rules hold wherever the change comes f
 
 - a video and its error never coexist; choosing another video forgets the old one's
   result and messages, and deletes the old upload (never the sample);
-- while a job is queued or running the page is busy: the video, the region and Run are
+- while a job is waiting for a worker or running the page is busy: the video, the region and Run are
   fixed; the job survives visits to other pages, and so does its result;
-- a job that ended becomes a result (finished) or a notice (failed) once, by `collect`.
+- a job that ended becomes a result (finished) or a notice (failed) once, by `collect`,
+  which then releases its worker.
 
 No Streamlit here: the transitions are tested as plain code.
 """
@@ -39,7 +40,7 @@ class UploadState:
 
     @property
     def busy(self) -> bool:
-        """A job is queued or running: nothing that it uses may change."""
+        """A job is waiting or running: nothing that it uses may change."""
         return self.job is not None and self.job.active
 
     def use_video(self, video: VideoSource) -> None:
@@ -79,12 +80,12 @@ class UploadState:
         if snapshot.active:
             return
         self.job = None
+        job.release()
         if snapshot.status == "finished":
             self.result, self.result_is_new = job.output_dir, True
             self.saved, self.save_error = snapshot.saved, snapshot.save_error
         elif snapshot.status == "failed":
-            self.notice = (f"The analysis failed: {snapshot.error}. Check that the video "
-                           "plays, or try another one, then press Run again.")
+            self.notice = f"The analysis failed: {snapshot.error}. {_advice(snapshot.error)}"
 
     def result_shown(self) -> bool:
         """The page shows the result now; True the first time, to bring it into view."""
@@ -94,3 +95,9 @@ class UploadState:
     def _clear_outcome(self) -> None:
         self.result = self.notice = self.saved = self.save_error = None
         self.result_is_new = False
+
+
+def _advice(error: str | None) -> str:
+    if error and error.startswith(("the model", "the settings")):
+        return "Change the settings, then press Run again."
+    return "Check that the video plays, or try another one, then press Run again."

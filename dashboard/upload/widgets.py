@@ -1,22 +1,24 @@
 """The upload page's widgets: pick a video, run and follow the analysis, see the result.
-Every change of state goes through `UploadState`'s methods."""
+Every change of state goes through `UploadState`'s methods.
+
+The analysis runs on the worker tier (`workers.Uploads`); while it runs the page's
+address holds `?upload=<id>`, so a reloaded page finds it again."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
-import numpy as np
 import streamlit as st
 
 from dashboard import runtime
 from dashboard.access.widgets import current_viewer, limit_note
+from dashboard.analysis.models import worker_weights
 from dashboard.analysis.settings import AnalysisSettings
 from dashboard.common.links import UPLOAD_PAGE
 from dashboard.common.text import SETTINGS_PLACE, clock_text, plain
 from dashboard.common.widgets import bring_into_view
 from dashboard.regions.editor import RegionInput
-from dashboard.runs.saving import saver_for
+from dashboard.runs.saving import SaveTo
 from dashboard.runs.widgets import saved_run_notice, show_result
 from dashboard.upload.job import AnalysisJob
 from dashboard.upload.state import UploadState
@@ -28,22 +30,31 @@ from dashboard.upload.video_source import (
     sample_video,
     save_upload,
 )
-from heatmap_core import ModelLoadError, Progress, VideoError
+from heatmap_core import Progress, VideoError
+from workers import RayUnavailable, UploadRequest
 
-__all__ = ["KEY", "progress_text", "result_section", "run_section", "running_note",
-           "upload_state",
-           "video_picker"]
+__all__ = ["KEY", "UPLOAD_PARAM", "collect", "progress_text", "result_section", "run_section",
+           "running_note", "upload_state", "video_picker"]
 
 KEY = "upload"
+UPLOAD_PARAM = "upload"  # the page's address names the running upload: ?upload=<id>
 _STATE = "upload_page"
 
 
 def upload_state() -> UploadState:
-    """This session's upload page state, made on first use."""
+    """This session's upload page state, made on first use (with the upload the
+    address names, when this is a reloaded page whose analysis still runs)."""
     if _STATE not in st.session_state:
-        st.session_state[_STATE] = UploadState()
+        st.session_state[_STATE] = _reattached() or UploadState()
     state: UploadState = st.session_state[_STATE]
     return state
+
+
+def collect(state: UploadState) -> None:
+    """Turn an ended job into its result or notice; the address forgets it."""
+    state.collect()
+    if state.job is None and UPLOAD_PARAM in st.query_params:
+        del st.query_params[UPLOAD_PARAM]
 
 
 def video_picker(state: UploadState) -> VideoSource | None:
@@ -84,6 +95,8 @@ def run_section(state: UploadState, video: VideoSource, region: RegionInput,
     if state.notice:
         st.error(state.notice)
     if state.job is not None:
+        if st.query_params.get(UPLOAD_PARAM) != state.job.id:  # back from another page
+            st.query_params[UPLOAD_PARAM] = state.job.id
         _progress_panel()
 
 
@@ -130,29 +143,24 @@ def _progress_panel() -> None:
     snapshot = job.snapshot()
     if not snapshot.active:
         st.rerun()  # the whole page shows the result
-    if snapshot.status == "queued":
-        ahead = snapshot.ahead
-        line = "yours is next" if not ahead else f"{ahead} ahead of yours"
-        st.info(f"Queued, {line}: this server runs {runtime.settings().max_analyses} "
-                "analyses at a time, and yours starts as soon as one finishes.",
-                icon=":material/hourglass_top:")
+    if snapshot.status == "waiting":
+        st.info("Waiting for a free worker: yours starts as soon as one is free (this "
+                f"server analyses {runtime.settings().max_analyses} videos at a time, and "
+                "cameras need workers too).", icon=":material/hourglass_top:")
     else:
         progress = snapshot.progress
         st.progress((progress.fraction or 0.0) if progress else 0.0,
                     text=progress_text(progress))
+    # The sidebar may show other settings (after a reload): say what this one runs.
+    st.caption(f"Model: {plain(job.request.model_name or job.request.weights)}")
     if st.button("Stop", key=f"{KEY}_stop", icon=":material/stop:", disabled=job.stopping,
                  help="Stop now and keep what was analysed so far."):
         job.stop()
     if job.stopping:
         st.caption("Stopping: saving what was analysed so far…")
-    latest = snapshot.progress.latest if snapshot.progress else None
-    if latest is not None:
-        frame = latest.plot_im
-        if frame.shape[1] > 640:
-            frame = np.asarray(cv2.resize(
-                frame, (640, round(frame.shape[0] * 640 / frame.shape[1]))), np.uint8)
-        st.image(frame, channels="BGR", width=min(640, frame.shape[1]),
-                 caption=f"Live: IN {latest.in_count} · OUT {latest.out_count}")
+    if snapshot.preview is not None:  # the worker's newest frame, at most 640 wide
+        st.image(snapshot.preview,
+                 caption=f"Live: IN {snapshot.in_count} · OUT {snapshot.out_count}")
 
 
 # -- callbacks: they run before the page is drawn ----------------------------------
@@ -204,18 +212,47 @@ def _start(state: UploadState, video: VideoSource, region: RegionInput,
         state.start_failed(f"Cannot start: {refused}")
         return
     regions = [region.region] if region.region else []
-    try:
-        with st.spinner("Preparing the model (a new engine is converted once, which takes "
-                        "a few seconds)…"):
-            heatmap = settings.build_heatmap(regions, runtime.loaded_model,
-                                             runtime.settings().cache_dir)
-    except (ValueError, ModelLoadError) as error:
-        state.start_failed(f"Cannot start: {error}. Change the settings and press Run again.")
-        return
+    model = settings.model
     session = runtime.current_session()
-    job = AnalysisJob(video.path, heatmap, runtime.data_folders().new_run_dir(session.id),
-                      runtime.analysis_queue(), stride=settings.stride,
-                      save=saver_for(runtime.run_store(), settings, regions, video.label,
-                                     owner=viewer.id))
-    state.started(job.start())
-    session.track(job)  # a closed tab stops it (its partial result is saved)
+    config = runtime.settings()
+    request = UploadRequest(
+        video=str(video.path), label=video.label, sample=video.sample,
+        output_dir=str(runtime.data_folders().new_run_dir(session.id)),
+        weights=worker_weights(model), model_name=model.name, regions=tuple(regions),
+        options=settings.heatmap_options(), stride=settings.stride,
+        cache_dir=str(config.cache_dir), session_id=session.id, owner=viewer.id,
+        save=SaveTo.into(runtime.run_store(), settings, regions, video.label,
+                         owner=viewer.id))
+    try:
+        job = AnalysisJob.submit(runtime.uploads(), request)
+    except RayUnavailable as error:
+        state.start_failed(f"Cannot start: {error}.")
+        return
+    state.started(job)
+    st.query_params[UPLOAD_PARAM] = job.id  # a reloaded page finds it again
+    session.track(job)  # a tab closed for a while stops it (its partial result is saved)
+
+
+def _reattached() -> UploadState | None:
+    """The state of a reloaded page whose address names an upload that still runs (or
+    ended and was not collected), when this viewer may see it."""
+    upload_id = st.query_params.get(UPLOAD_PARAM)
+    if not upload_id:
+        return None
+    try:
+        job = AnalysisJob.find(runtime.uploads(), upload_id)
+    except RayUnavailable:
+        job = None
+    if job is None or job.request.owner != current_viewer().id:
+        del st.query_params[UPLOAD_PARAM]
+        return None
+    if job.request.session_id:
+        runtime.resume_session(job.request.session_id)
+    try:
+        video: VideoSource | None = open_source(job.source, job.request.label,
+                                                sample=job.request.sample)
+    except VideoError:
+        video = None
+    state = UploadState(video=video)
+    state.started(job)
+    return state

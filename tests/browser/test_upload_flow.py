@@ -124,3 +124,33 @@ def test_stop_keeps_what_was_done(page, vtest: Path, artifacts: Path) -> None:
     assert set(cards(page)) == {"In", "Out", "Inside now", "Tracks"}
     page.locator(".js-plotly-plot").first.wait_for()
     page.screenshot(path=artifacts / "stopped.png")
+
+
+def test_a_reload_mid_run_finds_the_analysis_again(page, vtest: Path, yolo_weights: Path,
+                                                   artifacts: Path) -> None:
+    # A YOLO model on the CPU (about 10 frames/s): the reload comes long before the end.
+    page.get_by_test_id("stSelectbox").filter(
+        has=page.get_by_text("Model", exact=True)).click()
+    page.keyboard.type("Upload")  # the list is long: filter it
+    page.get_by_role("option", name="Upload YOLO weights (.pt)…").click()
+    page.get_by_test_id("stSidebar").locator("input[type=file]").set_input_files(yolo_weights)
+    page.get_by_text("You uploaded").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Try the sample video").click()
+    page.get_by_text("vtest.mp4: 480x360").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Run").click()
+    frame = re.compile(r"Frame (\d+) of 795")
+    page.get_by_text(frame).wait_for(timeout=120_000)
+    assert re.search(r"[?&]upload=[0-9a-f]{16}", page.url)  # the address names it
+    before = int(frame.search(page.get_by_text(frame).inner_text()).group(1))
+
+    page.reload()  # a new Streamlit session: the analysis runs on, and is found again
+    page.get_by_text("vtest.mp4: 480x360").wait_for(timeout=120_000)
+    page.get_by_text(frame).wait_for(timeout=120_000)
+    after = int(frame.search(page.get_by_text(frame).inner_text()).group(1))
+    assert after >= before  # the same analysis, further on (not started again)
+    page.screenshot(path=artifacts / "reloaded_mid_run.png")
+    page.get_by_role("button", name="Stop").click()
+    warning = page.get_by_test_id("stAlertContentWarning")
+    warning.wait_for(timeout=60_000)
+    assert "Partial result: the analysis was stopped after" in warning.inner_text()
+    assert "upload=" not in page.url  # collected: the address forgets it
