@@ -88,6 +88,17 @@ def test_a_job_analyses_the_whole_video_into_its_folder(
     job.release()
 
 
+def test_a_workers_analysis_uses_every_core_not_the_one_thread_ray_gives_it(
+        uploads: Uploads, crossing_video: Path, tmp_path: Path) -> None:
+    import ray
+
+    job = AnalysisJob.submit(uploads, request(crossing_video, tmp_path, LINE))
+    assert job.join(120).status == "finished"
+    worker = ray.get_actor(f"upload-{job.id}", namespace=uploads.settings.namespace)
+    assert ray.get(worker.threads_used.remote(), timeout=30) == os.cpu_count()
+    job.release()
+
+
 def test_a_running_job_shows_its_newest_frame_and_counts(
         uploads: Uploads, long_video: Path, tmp_path: Path) -> None:
     job = AnalysisJob.submit(uploads, request(long_video, tmp_path, [(0, 60), (160, 60)]))

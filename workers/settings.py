@@ -12,6 +12,7 @@ for the variables below, given the mapping it read once) and passes it down.
 | HEATMAP_CAMERA_GPUS | 0 | GPU share each camera's worker asks for (e.g. 0.25) |
 | HEATMAP_UPLOAD_CPUS | 1 | CPUs each upload's worker asks for |
 | HEATMAP_UPLOAD_GPUS | 0 | GPU share each upload's worker asks for |
+| HEATMAP_UPLOAD_THREADS | all cores | threads an upload's analysis uses on its machine |
 
 `upload_slots` (the app's HEATMAP_MAX_ANALYSES) is given by the app's settings.
 """
@@ -38,6 +39,9 @@ class WorkerSettings:
         local_num_cpus: CPUs of the local Ray (None: all).
         camera_cpus, camera_gpus: what each camera's actor asks Ray for (fractions ok).
         upload_cpus, upload_gpus: what each upload's actor asks Ray for.
+        upload_threads: threads an upload's analysis uses (None: every core of the
+            machine it runs on; Ray would hold it to `upload_cpus` threads, which on
+            a small machine halves a lone upload's speed; several at once share).
         upload_slots: uploads analysed at once on the embedded Ray (a resource it is
             started with; None: only CPUs limit them). A cluster's own resources
             decide there.
@@ -62,6 +66,7 @@ class WorkerSettings:
     camera_gpus: float = 0.0
     upload_cpus: float = 1.0
     upload_gpus: float = 0.0
+    upload_threads: int | None = None
     upload_slots: int | None = None
     spread: bool = True
     interval_s: float = 60.0
@@ -77,6 +82,8 @@ class WorkerSettings:
     def __post_init__(self) -> None:
         if min(self.camera_cpus, self.camera_gpus, self.upload_cpus, self.upload_gpus) < 0:
             raise ValueError("the CPUs and GPUs asked for cannot be negative")
+        if self.upload_threads is not None and self.upload_threads < 1:
+            raise ValueError("upload_threads must be 1 or more")
         if self.upload_slots is not None and self.upload_slots < 1:
             raise ValueError("upload_slots must be 1 or more")
         if self.interval_s <= 0 or self.heat_every_s < self.interval_s:
@@ -97,7 +104,8 @@ class WorkerSettings:
                                 ("HEATMAP_CAMERA_CPUS", "camera_cpus", float),
                                 ("HEATMAP_CAMERA_GPUS", "camera_gpus", float),
                                 ("HEATMAP_UPLOAD_CPUS", "upload_cpus", float),
-                                ("HEATMAP_UPLOAD_GPUS", "upload_gpus", float)):
+                                ("HEATMAP_UPLOAD_GPUS", "upload_gpus", float),
+                                ("HEATMAP_UPLOAD_THREADS", "upload_threads", int)):
             text = environ.get(key, "").strip()
             if text:
                 try:

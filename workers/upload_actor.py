@@ -40,8 +40,9 @@ PREVIEW_EVERY_S = 0.5
 class UploadWorker:
     """Analyse one upload as `request` says. Thread-safe accessors."""
 
-    def __init__(self, request: UploadRequest) -> None:
+    def __init__(self, request: UploadRequest, threads: int | None = None) -> None:
         self.request = request
+        self.threads = threads or os.cpu_count() or 1
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._status = UploadStatus("waiting")
@@ -78,6 +79,12 @@ class UploadWorker:
     def pid(self) -> int:
         return os.getpid()
 
+    def threads_used(self) -> int:
+        """Threads PyTorch has in this worker (all cores by default, see `_use_threads`)."""
+        import torch
+
+        return int(torch.get_num_threads())
+
     # -- the analysis --------------------------------------------------------------
 
     def _set(self, status: UploadStatus) -> None:
@@ -104,6 +111,7 @@ class UploadWorker:
                 "folder (HEATMAP_DATA_DIR) must be storage every node mounts at the same "
                 "path"))
         self._set(UploadStatus("running"))
+        _use_threads(self.threads)
         try:
             heatmap = Heatmap(model=request.weights, regions=list(request.regions) or None,
                               model_name=request.model_name, cache_dir=request.cache_dir,
@@ -149,6 +157,15 @@ class UploadWorker:
                 preview=preview or self._status.preview,
                 in_count=latest.in_count if latest is not None else self._status.in_count,
                 out_count=latest.out_count if latest is not None else self._status.out_count)
+
+
+def _use_threads(count: int) -> None:
+    """Let the analysis use `count` threads: Ray starts an actor's process with
+    OMP_NUM_THREADS set to its CPU request (1), which holds PyTorch to one thread
+    (PyTorch comes with Ultralytics)."""
+    import torch
+
+    torch.set_num_threads(count)
 
 
 def _line(error: BaseException) -> str:

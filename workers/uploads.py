@@ -64,7 +64,8 @@ class Uploads:
             options["num_gpus"] = self.settings.upload_gpus
         if ray.cluster_resources().get(SLOT_RESOURCE):
             options["resources"] = {SLOT_RESOURCE: 1}
-        ray.remote(UploadWorker).options(**options).remote(request)
+        ray.remote(UploadWorker).options(**options).remote(request,
+                                                           self.settings.upload_threads)
         return upload_id
 
     def status(self, upload_id: str, timeout_s: float = 0.5) -> UploadStatus:
