@@ -33,7 +33,7 @@ _MIN_PIXELS = 8  # per part: fewer say nothing about colours
 DESCRIPTOR_SIZE = _BINS * _PARTS
 
 
-def describe(image: npt.NDArray[np.uint8], mask: npt.NDArray[np.bool_]
+def describe(image: npt.NDArray[np.generic], mask: npt.NDArray[np.bool_]
              ) -> npt.NDArray[np.float32]:
     """The descriptor of one object: `image` (BGR) and `mask` (its foreground pixels)
     cover its box. Zeros when the box has too few foreground pixels to say anything."""
@@ -41,7 +41,7 @@ def describe(image: npt.NDArray[np.uint8], mask: npt.NDArray[np.bool_]
     top = int(np.count_nonzero(mask[:mask.shape[0] // 2]))
     if min(top, len(pixels) - top) < _MIN_PIXELS:
         return np.zeros(DESCRIPTOR_SIZE, np.float32)
-    bins = _colour_bins(pixels)
+    bins = _colour_bins(np.asarray(pixels, np.uint8))
     parts = [np.bincount(part, minlength=_BINS) / (len(part) * _PARTS)
              for part in (bins[:top], bins[top:])]
     return np.sqrt(np.concatenate(parts)).astype(np.float32)
@@ -65,5 +65,5 @@ def similarity(a: npt.NDArray[np.floating], b: npt.NDArray[np.floating]
     a = np.asarray(a, np.float64).reshape(-1, DESCRIPTOR_SIZE)
     b = np.asarray(b, np.float64).reshape(-1, DESCRIPTOR_SIZE)
     score = np.clip(a @ b.T, 0.0, 1.0)
-    known = (a.any(axis=1)[:, None]) & (b.any(axis=1)[None, :])
+    known = np.outer(a.any(axis=1), b.any(axis=1))
     return np.where(known, score, np.nan)

@@ -6,6 +6,16 @@ only after `min_hits` consecutive detections, so one-frame flickers never become
 tracks; it survives `max_missing` frames without a detection (a person behind a pole),
 then it is retired and reported once in `Tracks.retired_ids`.
 
+Boxes alone cannot tell two people apart where their boxes meet, so given appearance
+descriptors (`heatmap_core.appearance`: colours of each box's own pixels) it also:
+- ranks candidate pairs by overlap plus likeness, so looks break near-ties;
+- gives a new track, when it is confirmed, the id of a lost track (lost before the new
+  one appeared) that looks alike and was heading near there, the gate growing with the
+  time lost, instead of a new id;
+- keeps both ids when two tracks' blobs merge into one box (see `BoxTracker.update`).
+A track's looks follow its detections slowly, and only while it has a box of its own
+(a merged blob's colours are no one's).
+
 `UltralyticsTracker` puts the same boxes through one of Ultralytics' trackers
 (ByteTrack, BoT-SORT, OC-SORT...), configured as the YOLO path configures them, for
 detectors that find boxes but do not track them.
@@ -139,7 +149,7 @@ class BoxTracker:
         reported = [t for t in self._tracks if t.seen is not None and t.track_id is not None]
         if not reported:
             return Tracks.empty(tuple(retired))
-        rows = [t.seen for t in reported]
+        rows = [t.seen for t in reported if t.seen is not None]
         return Tracks(np.stack([t.box for t in reported]).astype(np.float32),
                       np.array([t.track_id for t in reported], np.int64),
                       np.full(len(rows), class_id, np.int64), np.asarray(scores, np.float32)[rows],

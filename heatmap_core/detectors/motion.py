@@ -3,8 +3,9 @@
 Pixels that differ from a learned, ghost-free picture of the empty scene
 (`_SceneBackground`; shadows excluded) make blobs; blobs become boxes, a blob whose top
 outline shows several heads is split into one box per head, and `BoxTracker` gives
-them ids. Everything is one class, "object". It works offline on any
-fixed-camera footage; it cannot tell a person from a car.
+them ids, helped by the colours of each box's own pixels. Everything is one class,
+"object". It works offline on any fixed-camera footage; it cannot tell a person from
+a car.
 
 Invariants of the scene background, so that nobody leaves a "ghost":
 - it starts as the first frame, and a blob whose outline matches edges of the
