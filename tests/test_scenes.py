@@ -198,3 +198,15 @@ def test_someone_who_stands_still_fades_out_and_is_found_again_when_walking_on()
                     shape="person")
     scene = Scene(movers=(stopper,), frames=stopper.end_frame + 5)
     assert both(scene, [LINE]) == [{"line": (1, 0)}] * 2
+
+
+def test_two_people_crossing_behind_a_pole_keep_their_ids():
+    # Different colours, walking opposite ways; they pass each other behind a pole, so
+    # boxes alone cannot tell who came out on which side: their looks can.
+    walkers = (Mover(((-20, 120), (340, 120)), start_frame=5, frames_per_leg=40,
+                     size=(24, 52), color=(40, 40, 200), shape="person"),
+               Mover(((340, 125), (-20, 125)), start_frame=5, frames_per_leg=40,
+                     size=(24, 52), color=(40, 180, 40), shape="person"))
+    scene = Scene(movers=walkers, occluders=((140, 0, 180, 240),), frames=50)
+    assert both(scene, [VLINE]) == [{"vline": (1, 1)}] * 2
+    assert run(scene, [VLINE]).tracks_seen == 2

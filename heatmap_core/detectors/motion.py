@@ -3,8 +3,9 @@
 Pixels that differ from a learned, ghost-free picture of the empty scene
 (`_SceneBackground`; shadows excluded) make blobs; blobs become boxes, a blob whose top
 outline shows several heads is split into one box per head, and `BoxTracker` gives
-them ids. Everything is one class, "object". It works offline on any
-fixed-camera footage; it cannot tell a person from a car.
+them ids, helped by the colours of each box's own pixels. Everything is one class,
+"object". It works offline on any fixed-camera footage; it cannot tell a person from
+a car.
 
 Invariants of the scene background, so that nobody leaves a "ghost":
 - it starts as the first frame, and a blob whose outline matches edges of the
@@ -27,6 +28,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from heatmap_core.appearance import DESCRIPTOR_SIZE, describe
 from heatmap_core.tracking import BoxTracker
 from heatmap_core.types import Tracks
 
@@ -78,14 +80,20 @@ class MotionDetector:
         self._tracker.reset()
 
     def update(self, frame: np.ndarray, time_s: float) -> Tracks:
-        boxes, scores = self.detect(frame, time_s)
-        return self._tracker.update(boxes, scores)
+        boxes, scores, looks = self._detect(frame, time_s)
+        return self._tracker.update(boxes, scores, features=looks)
 
     def detect(self, frame: np.ndarray, time_s: float | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
         """Boxes (N, 4) xyxy of moving blobs and their fill ratio as a score.
 
         `time_s` paces the scene background (default: 10 frames a second)."""
+        boxes, scores, _ = self._detect(frame, time_s)
+        return boxes, scores
+
+    def _detect(self, frame: np.ndarray, time_s: float | None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`detect`, and the appearance descriptor of each box's foreground pixels."""
         h, w = frame.shape[:2]
         scale = min(1.0, self.detect_width / w)
         small = cv2.resize(frame, (round(w * scale), round(h * scale)),
@@ -106,17 +114,21 @@ class MotionDetector:
         blobs = [i for i in range(1, count) if stats[i, 4] >= min_pixels]
         ghosts = self._scene.ghosts(small, labels, stats, blobs)
         self._scene.learn(small, mask, labels, ghosts, dt)
-        boxes, scores = [], []
+        boxes, scores, looks = [], [], []
         for i in blobs:
             if i in ghosts:
                 continue
             x, y, bw, bh, area = stats[i].tolist()
-            parts = _split_by_heads(labels[y:y + bh, x:x + bw] == i) if self.split else None
+            blob = labels[y:y + bh, x:x + bw] == i
+            parts = _split_by_heads(blob) if self.split else None
             for px0, py0, px1, py1, fill in parts or [(0, 0, bw, bh, area / (bw * bh))]:
                 boxes.append(((x + px0) / scale, (y + py0) / scale, (x + px1) / scale,
                               (y + py1) / scale))
                 scores.append(fill)
-        return np.array(boxes, np.float32).reshape(-1, 4), np.array(scores, np.float32)
+                looks.append(describe(small[y + py0:y + py1, x + px0:x + px1],
+                                      blob[py0:py1, px0:px1]))
+        return (np.array(boxes, np.float32).reshape(-1, 4), np.array(scores, np.float32),
+                np.array(looks, np.float32).reshape(-1, DESCRIPTOR_SIZE))
 
 
 class _SceneBackground:
