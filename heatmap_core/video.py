@@ -164,7 +164,7 @@ class H264Writer:
     """
 
     def __init__(self, path: str | Path, fps: float, width: int, height: int,
-                 crf: int = 23, preset: str = "veryfast") -> None:
+                 crf: int = 23, preset: str = "superfast") -> None:
         self.path = Path(path)
         self._container = av.open(str(self.path), mode="w",
                                   options={"movflags": "+faststart"})

@@ -175,15 +175,32 @@ def test_faster_engines_export_once_and_track(engine, suffix, eager_yolo_weights
                                               tmp_path):
     first = Heatmap(model=str(eager_yolo_weights), engine=engine, imgsz=320, max_det=8,
                     verbose=False, cache_dir=tmp_path)
-    for frame in frames(footage, 3):
+    exports = list((tmp_path / "exports").iterdir())
+    assert len(exports) == 1 and (exports[0] / f"model{suffix}").exists()  # square, 320
+    clip = frames(footage, 3)
+    for frame in clip:
         results = first(frame)
     assert len(results.tracks) == 8
-    exports = list((tmp_path / "exports").iterdir())
-    assert len(exports) == 1 and (exports[0] / f"model{suffix}").exists()
+    # the 360x480 footage's own shape, as PyTorch letterboxes it: 256x320, not 320x320
+    shaped = sorted(p.name for p in (tmp_path / "exports").iterdir())
+    assert len(shaped) == 2 and shaped[0].endswith(f"-{engine}-256x320")
     second = Heatmap(model=load_model(eager_yolo_weights), engine=engine, imgsz=320,
-                     verbose=False, cache_dir=tmp_path)  # from a loaded model: same export
-    assert list((tmp_path / "exports").iterdir()) == exports
+                     max_det=8, verbose=False,
+                     cache_dir=tmp_path)  # from a loaded model: the same exports
+    for frame in clip:
+        again = second(frame)
+    assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == shaped
     assert second.names == first.names
+    np.testing.assert_allclose(again.tracks.xyxy, results.tracks.xyxy, atol=1e-3)
+
+
+@pytest.mark.parametrize(("frame", "shape"), [
+    ((1080, 1920), (384, 640)), ((360, 480), (480, 640)), ((640, 640), (640, 640)),
+    ((1920, 1080), (640, 384)), ((100, 1000), (64, 640))])
+def test_the_input_shape_is_the_one_pytorch_letterboxes_a_frame_to(frame, shape):
+    from heatmap_core.detectors.yolo import letterbox_shape
+
+    assert letterbox_shape(frame, 640) == shape
 
 
 def test_an_unknown_engine_is_a_clear_error(yolo_weights):

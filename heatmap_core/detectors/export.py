@@ -34,10 +34,11 @@ def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "heatmap_core"
 
 
-def export_model(weights: str | Path, engine: str, imgsz: int = 640, half: bool = False,
-                 cache_dir: str | Path | None = None) -> Path:
+def export_model(weights: str | Path, engine: str, imgsz: int | tuple[int, int] = 640,
+                 half: bool = False, cache_dir: str | Path | None = None) -> Path:
     """The path of `weights` exported for `engine` under `cache_dir` (default
-    `default_cache_dir()`), made now if not cached yet."""
+    `default_cache_dir()`), made now if not cached yet. `imgsz` is the input's side,
+    or its (height, width)."""
     if engine not in _FORMATS:
         raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
     source = Path(weights)
@@ -47,7 +48,8 @@ def export_model(weights: str | Path, engine: str, imgsz: int = 640, half: bool 
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
     fmt, produced = _FORMATS[engine]
     root = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
-    target = root / "exports" / f"{digest}-{engine}-{imgsz}{'-half' if half else ''}"
+    size = f"{imgsz[0]}x{imgsz[1]}" if isinstance(imgsz, tuple) else str(imgsz)
+    target = root / "exports" / f"{digest}-{engine}-{size}{'-half' if half else ''}"
     if (target / produced).exists():
         return target / produced
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +59,8 @@ def export_model(weights: str | Path, engine: str, imgsz: int = 640, half: bool 
         shutil.copyfile(source, work / "model.pt")
         with warnings.catch_warnings(), quiet_ultralytics():  # noise the user cannot act on
             warnings.simplefilter("ignore")
-            yolo(str(work / "model.pt")).export(format=fmt, imgsz=imgsz, verbose=False,
+            shape = list(imgsz) if isinstance(imgsz, tuple) else imgsz
+            yolo(str(work / "model.pt")).export(format=fmt, imgsz=shape, verbose=False,
                                                 **({"quantize": 16} if half else {}))
         (work / "model.pt").unlink()
         try:

@@ -8,10 +8,13 @@ safe to share as long as nothing runs them directly).
 from __future__ import annotations
 
 import copy
+import itertools
+import logging
 import threading
 import weakref
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -49,6 +52,8 @@ TRACKERS = (DEFAULT_TRACKER, "botsort.yaml", "ocsort.yaml", "deepocsort.yaml",
 # Official weights families, in the order a user should meet them: YOLO11 first.
 _OFFICIAL_FAMILIES = ("11", "26", "12", "v8", "v10", "v9")
 _OFFICIAL_SIZES = ("n", "s", "m", "l", "x", "b", "c", "e", "t")
+
+_log = logging.getLogger("heatmap_core")
 
 # Trackers whose Ultralytics callback needs only the boxes and the frame: they can track
 # boxes detected ahead, in other threads (`YoloDetector.detect_ahead`).
@@ -156,9 +161,16 @@ class YoloDetector:
                  engine: str = "pytorch", cache_dir: str | Path | None = None) -> None:
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+        # An exported engine takes one fixed input size: square at first, then the
+        # shape of the frames it is given (`_fit`).
+        self._export: Callable[[tuple[int, int]], Path] | None = None
+        self._input: tuple[int, int] = (imgsz, imgsz)
+        self._imgsz = imgsz
         if engine != "pytorch":
-            model = load_model(export_model(_weights_file(model), engine, imgsz, half,
-                                            cache_dir))
+            weights = _weights_file(model)
+            self._export = partial(export_model, weights, engine, half=half,
+                                   cache_dir=cache_dir)
+            model = load_model(export_model(weights, engine, imgsz, half, cache_dir))
         if isinstance(model, (str, Path)):
             model = load_model(model)
             self.model = model
@@ -182,6 +194,7 @@ class YoloDetector:
         return self._names
 
     def update(self, frame: np.ndarray, time_s: float) -> Tracks:
+        self._fit(frame)
         if self.model.predictor is None:  # the first call sets up (and announces) it
             with quiet_ultralytics():
                 result = next(iter(self.model.track(frame, **self._args)))
@@ -223,6 +236,12 @@ class YoloDetector:
             for item in frames:
                 yield item, self.update(_frame_of(item), 0.0)
             return
+        frames = iter(frames)
+        first = next(frames, None)
+        if first is None:
+            return
+        self._fit(_frame_of(first))
+        frames = itertools.chain((first,), frames)
         count, threads = self._ahead_plan(workers)
         # This detector's own model for one thread (nothing else runs it meanwhile:
         # tracking needs only boxes), a copy each for the others, made here, before
@@ -265,6 +284,28 @@ class YoloDetector:
         count = workers or max(1, min(4, cores // 2 if cores > 2 else cores))
         return count, max(1, cores // count)
 
+    def _fit(self, frame: np.ndarray) -> None:
+        """An exported engine's fixed input made the shape PyTorch letterboxes `frame`
+        to (for a 16:9 frame at imgsz 640: 384x640, not 640x640, so nearly half the
+        work), exported once for that shape and cached like the first. Done at the
+        first frame, and again if the frame size changes (the tracks then start over).
+        If that export fails, the square one stays."""
+        if self._export is None:
+            return
+        shape = letterbox_shape(frame.shape[:2], self._imgsz)
+        if shape == self._input:
+            return
+        try:
+            model = load_model(self._export(shape))
+        except ModelLoadError as error:
+            _log.warning("keeping the %dx%d input: %s", *self._input, error)
+            self._export = None
+            return
+        self.model = model
+        self._input = shape
+        self._args["imgsz"] = list(shape)
+        self._ahead_tracker = None
+
     def _copy_model(self) -> YOLO:
         """A copy of the model that has never run (its own predictor comes on first use)."""
         predictor, self.model.predictor = self.model.predictor, None
@@ -288,6 +329,17 @@ class YoloDetector:
             return np.asarray(boxes.cpu().numpy().data[:, :6], np.float32)
 
         return detect
+
+
+def letterbox_shape(frame_shape: tuple[int, ...], imgsz: int, stride: int = 32
+                    ) -> tuple[int, int]:
+    """(height, width) of the network input Ultralytics letterboxes a frame of
+    `frame_shape` to, with PyTorch weights: the longer side `imgsz`, the other scaled
+    and padded up to a multiple of `stride` (1080x1920 -> 384x640; 360x480 -> 480x640)."""
+    h, w = frame_shape[:2]
+    scale = min(imgsz / h, imgsz / w)
+    new_h, new_w = round(h * scale), round(w * scale)
+    return new_h + (imgsz - new_h) % stride, new_w + (imgsz - new_w) % stride
 
 
 def _frame_of(item: tuple[Any, ...]) -> np.ndarray:
