@@ -473,6 +473,8 @@ def main() -> int:
     if args.case:  # child process: one case, JSON on stdout
         print(json.dumps(run_case(args.case, args)))
         return 0
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    load_before = [round(x, 2) for x in os.getloadavg()]  # others' work slows the figures
     work = Path(tempfile.mkdtemp(prefix="heatmap-bench-"))
     args.weights = args.weights or make_weights(work / "yolo11n-random.pt", args.objects)
     args.cache_dir = args.cache_dir or work / "cache"
@@ -485,6 +487,8 @@ def main() -> int:
         print(f"{case:28} {json.dumps(results[case])}", flush=True)
     report = {"machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
                           "device": args.device, "python": sys.version.split()[0]},
+              "date": started, "load_average_before": load_before,
+              "load_average_after": [round(x, 2) for x in os.getloadavg()],
               "frames": args.frames, "objects": args.objects, "results": results,
               "summary": summarise(results)}
     print("\n".join(report["summary"]))
