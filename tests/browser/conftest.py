@@ -132,3 +132,10 @@ def page(browser, app_url: str):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def link_shown(scope) -> str:
+    """The first link a page (or a part of it) shows to copy: `copy_link` writes it as
+    inline code, `?` and all."""
+    code = scope.get_by_test_id("stMarkdownContainer").locator("code").filter(has_text="?")
+    return code.first.inner_text().strip()

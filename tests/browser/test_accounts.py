@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from run_store import CameraStore, Flush, IntervalCount, RunStore
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, free_port, serve_app
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, free_port, link_shown, serve_app
 from tests.browser.test_upload_flow import choose
 from tests.saved_runs import SETTINGS, analysed, street_video
 
@@ -190,7 +190,7 @@ def test_two_people_a_share_link_an_admin_and_signing_out(
     alice.get_by_role("textbox", name="Who it is for").fill("Bob")
     alice.get_by_role("button", name="Make a link").click()
     alice.get_by_text("The new link").wait_for()
-    link = alice.get_by_test_id("stCode").first.inner_text().strip()
+    link = link_shown(alice)
     assert SHARE_LINK.fullmatch(link), link
     with alice.expect_download() as download:  # her own files, checked when clicked
         alice.get_by_role("button", name="Summary .json").click()
@@ -304,7 +304,7 @@ def test_a_cameras_share_link_is_read_only_and_stops_when_revoked(
     alice.get_by_role("textbox", name="Who it is for").fill("Bob")
     alice.get_by_role("button", name="Make a link").click()
     alice.get_by_text("The new link").wait_for()
-    link = alice.get_by_test_id("stCode").first.inner_text().strip()
+    link = link_shown(alice)
     assert CAMERA_SHARE_LINK.fullmatch(link), link
 
     bob = sign_in(browser, url, "bob")

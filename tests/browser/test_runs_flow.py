@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import link_shown
 from tests.browser.test_upload_flow import LINE, cards, choose
 
 pytestmark = pytest.mark.browser
@@ -34,7 +35,7 @@ def saved_link(page) -> str:
     """The link of the run the result was saved as (the notice's link box)."""
     notice = page.locator(".st-key-upload_run_saved")
     notice.wait_for()
-    link = notice.get_by_test_id("stCode").inner_text().strip()
+    link = link_shown(notice)
     assert RUN_LINK.fullmatch(link), link
     return link
 
@@ -86,7 +87,7 @@ def test_a_run_link_opens_the_same_dashboard_anywhere_then_rename_and_delete(
             """() => { const v = document.querySelector("video");
                        return v && v.readyState >= 1 && v.duration; }""").json_value()
         assert abs(duration - 79.5) < 0.5
-        assert other.get_by_test_id("stCode").first.inner_text().strip() == link
+        assert link_shown(other) == link
         other.set_viewport_size({"width": 1400, "height": 2600})
         other.wait_for_timeout(1000)
         other.screenshot(path=artifacts / "runs_dashboard_new_context.png")
@@ -129,7 +130,7 @@ def test_a_run_link_opens_the_same_dashboard_anywhere_then_rename_and_delete(
     page.screenshot(path=artifacts / "runs_delete_confirm.png")
     page.get_by_role("button", name="Delete for good").click()
     page.get_by_text("Deleted Pedestrian crossing, Monday.").wait_for()
-    assert row(page, run_id).count() == 0
+    row(page, run_id).wait_for(state="detached")  # the list redraws without it
 
     gone = open_in_new_context(browser, link)
     try:
