@@ -16,6 +16,7 @@ from dashboard.regions.widgets import region_editor
 from dashboard.upload.widgets import (
     KEY,
     collect,
+    region_key,
     result_section,
     run_section,
     upload_state,
@@ -42,8 +43,7 @@ with banner.container():
 if video is not None:
     st.subheader("2. Counting region")
     st.caption(plain(video.description))  # a file name is shown as typed, never as Markdown
-    region = region_editor(video.first_frame, key=f"{KEY}_region_{video.id}",
-                           disabled=state.busy)
+    region = region_editor(video.first_frame, key=region_key(video), disabled=state.busy)
     st.subheader("3. Run")
     run_section(state, video, region, settings)
     result_section(state)

@@ -273,6 +273,19 @@ def test_a_zone_with_an_in_direction_runs(app: AppTest, crossing_mp4: bytes,
     assert (region["kind"], region["in_direction"], region["in_count"]) == ("zone", "down", 3)
 
 
+def test_points_typed_just_before_run_are_the_ones_counted(app: AppTest, crossing_mp4: bytes,
+                                                           data_dir: Path) -> None:
+    # Typed and Run pressed before the page drew again (one rerun carries both): Run's
+    # callback was bound to the region of the previous drawing, the default line.
+    upload(app, "crossing.mp4", crossing_mp4)
+    points_box(app).set_value("[(0, 90), (320, 90), (320, 150), (0, 150)]")
+    run_button(app).click().run()
+    wait_for_result(app)
+    region = only_summary(data_dir)["regions"][0]
+    assert region["kind"] == "zone"
+    assert region["points"] == [[0, 90], [320, 90], [320, 150], [0, 150]]
+
+
 def analysing(at: AppTest) -> bool:
     """The progress bar says which frame the worker is at."""
     bars = at.get("progress")

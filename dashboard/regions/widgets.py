@@ -23,7 +23,7 @@ from dashboard.regions.editor import (
     undo_point,
 )
 
-__all__ = ["region_editor"]
+__all__ = ["region_editor", "region_now"]
 
 _PREVIEW_WIDTH = 960  # wider frames are shrunk for the page; points stay in frame pixels
 
@@ -92,6 +92,19 @@ def region_editor(frame: npt.NDArray[np.uint8], key: str, disabled: bool = False
     elif result.hint:
         st.info(result.hint)
     return result
+
+
+def region_now(frame: npt.NDArray[np.uint8], key: str) -> RegionInput:
+    """The region the editor `key` holds now, from its widgets' values in the session.
+    For a button's callback: it runs before the page is drawn again, with the arguments
+    of the drawing its button came from, which may predate points typed just before
+    the click (type, press Enter, press Run at once: that run would count the old
+    region)."""
+    height, width = frame.shape[:2]
+    state = st.session_state
+    return read_region(str(state.get(f"{key}_points", default_points(width, height))),
+                       str(state.get(f"{key}_direction", IN_DIRECTIONS[0])), width, height,
+                       str(state.get(f"{key}_shape", SHAPES[0])))
 
 
 def _add_clicked_point(click_key: str, text_key: str, shape_key: str, width: int,

@@ -18,6 +18,7 @@ from dashboard.common.links import UPLOAD_PAGE
 from dashboard.common.text import SETTINGS_PLACE, clock_text, plain
 from dashboard.common.widgets import bring_into_view
 from dashboard.regions.editor import RegionInput
+from dashboard.regions.widgets import region_now
 from dashboard.runs.saving import SaveTo
 from dashboard.runs.widgets import saved_run_notice, show_result
 from dashboard.upload.job import AnalysisJob
@@ -33,8 +34,8 @@ from dashboard.upload.video_source import (
 from heatmap_core import Progress, VideoError
 from workers import RayUnavailable, UploadRequest
 
-__all__ = ["KEY", "UPLOAD_PARAM", "collect", "progress_text", "result_section", "run_section",
-           "running_note", "upload_state", "video_picker"]
+__all__ = ["KEY", "UPLOAD_PARAM", "collect", "progress_text", "region_key", "result_section",
+           "run_section", "running_note", "upload_state", "video_picker"]
 
 KEY = "upload"
 UPLOAD_PARAM = "upload"  # the page's address names the running upload: ?upload=<id>
@@ -80,15 +81,21 @@ def video_picker(state: UploadState) -> VideoSource | None:
     return state.video
 
 
+def region_key(video: VideoSource) -> str:
+    """The region editor's key for `video` (one region per video)."""
+    return f"{KEY}_region_{video.id}"
+
+
 def run_section(state: UploadState, video: VideoSource, region: RegionInput,
                 settings: AnalysisSettings) -> None:
-    """Run (or why it cannot run yet), and the analysis's progress while it runs."""
+    """Run (or why it cannot run yet), and the analysis's progress while it runs.
+    `region` is the editor's (under `region_key(video)`) as this drawing shows it."""
     problems = ([] if settings.model else [f"choose a model that loads in {SETTINGS_PLACE}"]) + (
         ["fix the region"] if region.error else
         ["finish the region (or press Clear to count nothing)"] if region.unfinished else [])
     st.button("Run", type="primary", icon=":material/play_arrow:", key=f"{KEY}_run",
               disabled=state.busy or bool(problems), on_click=_start,
-              args=(state, video, region, settings),
+              args=(state, video, settings),
               help="Analyse the whole video with these settings.")
     if problems:
         st.caption(f"To run, {' and '.join(problems)}.")
@@ -199,8 +206,8 @@ def _use_video(state: UploadState, path: Path, label: str, sample: bool = False)
                            f"a video file ({VIDEO_TYPES_TEXT}), or press Try the sample video.")
 
 
-def _start(state: UploadState, video: VideoSource, region: RegionInput,
-           settings: AnalysisSettings) -> None:
+def _start(state: UploadState, video: VideoSource, settings: AnalysisSettings) -> None:
+    region = region_now(video.first_frame, region_key(video))  # as typed, not as drawn
     if state.busy or not region.ready or settings.model is None:
         return
     viewer = current_viewer()
