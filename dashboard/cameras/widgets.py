@@ -28,7 +28,7 @@ from dashboard.analysis.settings import AnalysisSettings
 from dashboard.cameras.alerts_widgets import alert_inputs, read_alert_inputs, reset_alert_inputs
 from dashboard.common.links import CAMERA_PAGE, CAMERA_PARAM
 from dashboard.common.text import SETTINGS_PLACE, plain
-from dashboard.regions.widgets import region_editor
+from dashboard.regions.widgets import region_editor, region_now
 from dashboard.runs.words import viewer_zone
 from heatmap_core import Region
 from workers import HEATMAP_OPTIONS, CameraConfig, CameraState, StreamError, grab_frame
@@ -90,13 +90,10 @@ def add_camera_form(settings: AnalysisSettings) -> None:
               icon=":material/photo_camera:", on_click=_take_snapshot,
               help="Read one frame from the stream, to draw the counting region on it.")
     frame: npt.NDArray[np.uint8] | None = st.session_state.get(_SNAPSHOT)
-    region = None
     if frame is not None:
-        height, width = frame.shape[:2]
-        drawn = region_editor(frame, key=f"{KEY}_region_{width}x{height}")
+        drawn = region_editor(frame, key=_region_key(frame))
         if not drawn.ready:
             st.caption("Finish or clear the region to add the camera.")
-        region = drawn.region if drawn.ready else None
         ready = drawn.ready
     else:
         st.caption("Take a snapshot to draw where to count (you can also add a camera "
@@ -107,7 +104,7 @@ def add_camera_form(settings: AnalysisSettings) -> None:
         st.caption(f"Choose a model that loads in {SETTINGS_PLACE} to add a camera.")
     st.button("Add and start", type="primary", key=f"{KEY}_add", icon=":material/add:",
               disabled=not ready or settings.model is None, on_click=_add,
-              args=(settings, region, str(transport)),
+              args=(settings, str(transport)),
               help="Save the camera and start analysing its stream on this server.")
 
 
@@ -159,11 +156,23 @@ def _take_snapshot() -> None:
         _say("error", f"No snapshot: {error}")
 
 
-def _add(settings: AnalysisSettings, region: Region | None, transport: str) -> None:
+def _region_key(frame: npt.NDArray[np.uint8]) -> str:
+    height, width = frame.shape[:2]
+    return f"{KEY}_region_{width}x{height}"
+
+
+def _add(settings: AnalysisSettings, transport: str) -> None:
     name = str(st.session_state.get(f"{KEY}_name", "")).strip()
     url = str(st.session_state.get(f"{KEY}_url", "")).strip()
     if settings.model is None:
         return
+    frame: npt.NDArray[np.uint8] | None = st.session_state.get(_SNAPSHOT)
+    region: Region | None = None
+    if frame is not None:  # as typed now, not as the button's drawing had it
+        drawn = region_now(frame, _region_key(frame))
+        if not drawn.ready:
+            return
+        region = drawn.region
     options = {key: value for key, value in settings.heatmap_options().items()
                if key in HEATMAP_OPTIONS and value is not None}
     try:
