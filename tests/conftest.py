@@ -3,6 +3,7 @@ PostgreSQL server."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections.abc import Iterator
@@ -103,6 +104,25 @@ def postgres_server() -> Iterator[PostgresServer]:
     """A throwaway PostgreSQL cluster for the whole test session (skipped, saying why,
     where the server binaries are missing)."""
     yield from start_postgres_server()
+
+
+_databases = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """None (a store's own SQLite file in its data folder), or a fresh PostgreSQL
+    database for this test alone: every store test runs on both."""
+    if request.param == "sqlite":
+        yield None
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = f"test_{os.getpid()}_{next(_databases)}"
+    with server.admin.connect() as connection:
+        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    yield server.url(name)
+    with server.admin.connect() as connection:
+        connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture(scope="session")

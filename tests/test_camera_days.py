@@ -8,8 +8,6 @@ a database from before roll-ups gets their table."""
 
 from __future__ import annotations
 
-import itertools
-import os
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -30,11 +28,9 @@ from run_store import (
 from run_store.camera_buckets import bucket_query, bucket_rows
 from run_store.camera_days import CameraDayRow
 from run_store.camera_dwells import dwell_stats_of, histogram_query, percentile_query
-from tests.postgres_cluster import PostgresServer
 
 T0 = datetime(2026, 3, 2, tzinfo=timezone.utc)  # a UTC midnight
 NOW = T0 + timedelta(days=4, hours=10)  # day 4 is partly covered and not settled
-_databases = itertools.count()
 
 
 def at(hours: float) -> datetime:
@@ -46,20 +42,6 @@ def at(hours: float) -> datetime:
 WINDOWS = [(at(-3), NOW + timedelta(days=1)), (at(29), at(92)), (at(24), at(72)),
            (at(49), at(57)), (at(30), at(55)), (at(-240), at(-120)), (at(0), NOW),
            (at(-5.5), at(85.5))]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    if request.param == "sqlite":
-        yield None
-        return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    name = f"days_{os.getpid()}_{next(_databases)}"
-    with server.admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    yield server.url(name)
-    with server.admin.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture

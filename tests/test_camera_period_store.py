@@ -5,8 +5,6 @@ gets their table."""
 
 from __future__ import annotations
 
-import itertools
-import os
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,24 +21,8 @@ from run_store import (
     HeatSnapshot,
     Retention,
 )
-from tests.postgres_cluster import PostgresServer
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
-_databases = itertools.count()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    if request.param == "sqlite":
-        yield None
-        return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    name = f"period_{os.getpid()}_{next(_databases)}"
-    with server.admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    yield server.url(name)
-    with server.admin.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ within a stated size."""
 
 from __future__ import annotations
 
-import itertools
-import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -27,25 +25,9 @@ from run_store import (
     InvalidCameraId,
     Retention,
 )
-from tests.postgres_cluster import PostgresServer
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 URL = "rtsp://admin:hunter2@10.0.0.7:554/stream1"
-_databases = itertools.count()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    if request.param == "sqlite":
-        yield None
-        return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    name = f"cameras_{os.getpid()}_{next(_databases)}"
-    with server.admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    yield server.url(name)
-    with server.admin.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture

@@ -46,7 +46,6 @@ from run_store import (
     is_token,
     new_run_id,
 )
-from tests.postgres_cluster import PostgresServer
 
 LINE = [(0, 120), (320, 120)]
 SETTINGS = {"model": "motion", "region": LINE, "colormap": "deepgreen", "classes": None}
@@ -92,23 +91,6 @@ def copy_of(tmp_path: Path) -> Callable[[Path], Path]:
 
 
 
-_databases = itertools.count()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """None (the store's own SQLite file in its data folder), or a fresh PostgreSQL
-    database for this test alone."""
-    if request.param == "sqlite":
-        yield None
-        return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    name = f"runs_{os.getpid()}_{next(_databases)}"
-    with server.admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    yield server.url(name)
-    with server.admin.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture
