@@ -139,3 +139,12 @@ def link_shown(scope) -> str:
     inline code, `?` and all."""
     code = scope.get_by_test_id("stMarkdownContainer").locator("code").filter(has_text="?")
     return code.first.inner_text().strip()
+
+
+def settled(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the page's script run is over (Streamlit's running indicator gone): a
+    button drawn by a run still going can be replaced under a click, and the click lost."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidgetRunningIcon], "
+        "[data-testid=stStatusWidgetRunningManIcon]')",
+        timeout=timeout_ms)
