@@ -226,11 +226,12 @@ class YoloDetector:
         tracks, counts and draws earlier frames. By default, for PyTorch on the CPU: two
         threads on two cores, one per two cores above that (at most four), PyTorch's
         threads shared out between them; one thread otherwise (a GPU, or an engine
-        with its own threading). Tracking
-        stays in the caller, in order, with the same Ultralytics tracker and the same
-        boxes as `update`: the tracks are those `update` gives, frame for frame
-        (tests/test_yolo.py checks it). A tracker that needs more than boxes and the
-        frame (ReID features, TrackTrack's raw predictions) falls back to `update`.
+        with its own threading). Tracking stays in the caller, in order, with the same
+        Ultralytics tracker and the same boxes as `update`: the tracks are those
+        `update` gives, frame for frame (tests/test_yolo.py checks it). They continue
+        from earlier `detect_ahead` calls, not from `update`'s; `reset` clears both. A
+        tracker that needs more than boxes and the frame (ReID features, TrackTrack's
+        raw predictions) falls back to `update`.
         """
         if not self.can_detect_ahead:
             for item in frames:
@@ -274,11 +275,13 @@ class YoloDetector:
 
     def _ahead_plan(self, workers: int | None) -> tuple[int, int | None]:
         """(detection threads, torch threads each; None: leave torch as it is)."""
-        device = str(self._args.get("device") or "cpu")
-        on_cpu = self.engine == "pytorch" and device == "cpu"
-        if not on_cpu:
-            return workers or 1, None
         import torch
+
+        device = self._args.get("device")
+        if device is None:  # as Ultralytics: the first GPU if there is one
+            device = "0" if torch.cuda.is_available() else "cpu"
+        if self.engine != "pytorch" or str(device) != "cpu":
+            return workers or 1, None
 
         cores = torch.get_num_threads()
         count = workers or max(1, min(4, cores // 2 if cores > 2 else cores))
