@@ -62,7 +62,7 @@ from run_store.camera_buckets import Bucket, bucket_query, bucket_rows
 from run_store.camera_dwells import DwellRow, DwellStats, dwell_stats_of_sorted
 from run_store.camera_records import HeatSum
 from run_store.camera_tables import HeatSnapshotRow, IntervalRow
-from run_store.schema import Base, UtcDateTime
+from run_store.schema import ROW_ID, Base, UtcDateTime
 
 __all__ = ["DAY", "SETTLED", "CameraDayRow", "DayRollups", "HeatPart", "day_of",
            "heat_parts", "heat_total", "stale_days"]
@@ -73,7 +73,6 @@ Kind = Literal["counts", "heat", "dwell"]
 ROLLED_UP_BUCKET_S = 3600  # the bucket of long periods (`dashboard.cameras.period`)
 _HEAT_BATCH = 64  # snapshots decoded per fetch: a read never holds a window's rows
 
-_RowId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class CameraDayRow(Base):
@@ -84,7 +83,7 @@ class CameraDayRow(Base):
     __table_args__ = (Index("ux_camera_days_camera_kind_day", "camera_id", "kind", "day",
                             unique=True),)
 
-    id: Mapped[int] = mapped_column(_RowId, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
     camera_id: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(8))
     day: Mapped[datetime] = mapped_column(UtcDateTime)

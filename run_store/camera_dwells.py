@@ -32,7 +32,6 @@ from sqlalchemy import (
     BigInteger,
     Float,
     Index,
-    Integer,
     Select,
     String,
     Text,
@@ -43,7 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from run_store.schema import Base, UtcDateTime
+from run_store.schema import ROW_ID, Base, UtcDateTime
 
 __all__ = ["DWELL_EDGES_S", "DWELL_PERCENTS", "DwellRow", "DwellStats", "DwellVisit",
            "bin_labels", "dwell_stats_of", "dwell_stats_of_sorted", "histogram_query",
@@ -53,7 +52,6 @@ __all__ = ["DWELL_EDGES_S", "DWELL_PERCENTS", "DwellRow", "DwellStats", "DwellVi
 DWELL_EDGES_S = (5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
 DWELL_PERCENTS = (50, 90)
 
-_RowId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class DwellRow(Base):
@@ -63,7 +61,7 @@ class DwellRow(Base):
     __tablename__ = "camera_dwells"
     __table_args__ = (Index("ix_camera_dwells_camera_at", "camera_id", "at"),)
 
-    id: Mapped[int] = mapped_column(_RowId, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
     camera_id: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     region: Mapped[str] = mapped_column(Text)

@@ -22,13 +22,12 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Float, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from run_store.schema import Base, UtcDateTime
+from run_store.schema import ROW_ID, Base, UtcDateTime
 
 __all__ = ["CameraEventRow", "CameraRow", "GapRow", "HeatSnapshotRow", "IntervalRow"]
 
 # An INTEGER PRIMARY KEY on SQLite (the rowid), a BIGINT on PostgreSQL: intervals of
 # many cameras over months outgrow 32 bits only in theory, but it costs nothing.
-_RowId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class CameraRow(Base):
@@ -50,7 +49,7 @@ class IntervalRow(Base):
     __tablename__ = "camera_intervals"
     __table_args__ = (Index("ix_camera_intervals_camera_start", "camera_id", "start"),)
 
-    id: Mapped[int] = mapped_column(_RowId, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
     camera_id: Mapped[str] = mapped_column(String(16))
     start: Mapped[datetime] = mapped_column(UtcDateTime)
     seconds: Mapped[float] = mapped_column(Float)
@@ -66,7 +65,7 @@ class CameraEventRow(Base):
     __tablename__ = "camera_events"
     __table_args__ = (Index("ix_camera_events_camera_at", "camera_id", "at"),)
 
-    id: Mapped[int] = mapped_column(_RowId, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
     camera_id: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     region: Mapped[str] = mapped_column(Text)
@@ -79,7 +78,7 @@ class HeatSnapshotRow(Base):
     __tablename__ = "camera_heat"
     __table_args__ = (Index("ix_camera_heat_camera_start", "camera_id", "start"),)
 
-    id: Mapped[int] = mapped_column(_RowId, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
     camera_id: Mapped[str] = mapped_column(String(16))
     start: Mapped[datetime] = mapped_column(UtcDateTime)
     end: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -90,7 +89,7 @@ class GapRow(Base):
     __tablename__ = "camera_gaps"
     __table_args__ = (Index("ix_camera_gaps_camera_start", "camera_id", "start"),)
 
-    id: Mapped[int] = mapped_column(_RowId, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
     camera_id: Mapped[str] = mapped_column(String(16))
     start: Mapped[datetime] = mapped_column(UtcDateTime)
     end: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -27,12 +27,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["Base", "RunRow", "ShareLinkRow", "ShareVisitRow", "UtcDateTime"]
+__all__ = ["ROW_ID", "Base", "RunRow", "ShareLinkRow", "ShareVisitRow", "UtcDateTime"]
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -103,3 +103,8 @@ class ShareVisitRow(Base):
         String(22), ForeignKey("share_links.id", ondelete="CASCADE"), primary_key=True)
     visitor: Mapped[str] = mapped_column(Text, primary_key=True)
     first_seen: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# Row ids of the camera tables, which grow for as long as cameras run: 64-bit, but
+# INTEGER on SQLite, where only INTEGER PRIMARY KEY autoincrements.
+ROW_ID = BigInteger().with_variant(Integer(), "sqlite")
