@@ -119,6 +119,7 @@ def main() -> None:
             cache_dir=str(work / "cache")))  # every CPU shared by up to --max cameras
         steps = []
         kept_up = 0
+        load_before = [round(x, 2) for x in os.getloadavg()]  # others' work slows cameras
         for count in range(1, args.max + 1):
             rates = measure(cameras, count, video, model, options, args.warmup, args.sample)
             ok = min(rates) >= KEEPS_UP * FPS
@@ -134,6 +135,7 @@ def main() -> None:
     result = {"detector": args.detector, "stream": "480x360 at 10 fps over RTSP",
               "cameras_in_real_time": kept_up, "steps": steps,
               "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+              "load_average_before": load_before,
               "machine": {"cpus": os.cpu_count(), "processor": platform.processor(),
                           "python": platform.python_version()}}
     args.out.write_text(json.dumps(result, indent=2) + "\n")

@@ -14,16 +14,21 @@ import cv2
 import numpy as np
 import pytest
 
+from dashboard.analysis.models import ModelSpec
+from dashboard.analysis.settings import AnalysisSettings
+from dashboard.runs.saving import SaveTo
 from dashboard.upload.job import AnalysisJob
-from heatmap_core import Mover, Scene
+from heatmap_core import Heatmap, Mover, Scene, analyse_video, parse_regions
+from run_store import RunStore
 from tests.rtsp_camera import require_ray
 from tests.upload_tier import local_uploads, request
 from workers import Uploads
 from workers.cluster import SLOT_RESOURCE
-from workers.uploads import LOST
+from workers.uploads import LOST, RESTARTS
 
 pytestmark = pytest.mark.slow
 LINE = [(0, 120), (320, 120)]
+MOTION = ModelSpec("motion", "Motion detector", "chosen", ("object",), "motion")
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +48,10 @@ def crossing_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def long_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    scene = Scene(160, 120, 10.0, 1500, movers=(
-        Mover(((80, -30), (80, 150)), frames_per_leg=40),))
+    """One object walks down across the middle every 80 frames."""
+    scene = Scene(160, 120, 10.0, 1500, movers=tuple(
+        Mover(((80, -30), (80, 150)), start_frame=start, frames_per_leg=40)
+        for start in range(0, 1460, 80)))
     return scene.write(tmp_path_factory.mktemp("video") / "long.mp4")
 
 
@@ -185,14 +192,57 @@ def test_a_job_is_found_again_by_its_id_until_released(
     assert AnalysisJob.find(uploads, "not-an-id") is None
 
 
-def test_a_lost_worker_is_a_failure_that_says_so(
-        uploads: Uploads, long_video: Path, tmp_path: Path) -> None:
+def kill_worker(uploads: Uploads, job: AnalysisJob) -> int:
+    """SIGKILL the process analysing `job` once it has analysed a frame; its pid."""
     import ray
 
-    job = AnalysisJob.submit(uploads, request(long_video, tmp_path))
-    eventually(lambda: running_with(job, 1))
+    eventually(lambda: (status := uploads.status(job.id)).status == "running"
+               and status.progress is not None and status.progress.frames_done >= 1)
     pid = ray.get(uploads.worker(job.id).pid.remote(), timeout=10)
     os.kill(pid, signal.SIGKILL)
+    return int(pid)
+
+
+def test_a_lost_worker_starts_over_and_counts_what_one_uninterrupted_run_counts(
+        uploads: Uploads, long_video: Path, tmp_path: Path) -> None:
+    line = [(0, 60), (160, 60)]
+    job = AnalysisJob.submit(uploads, request(long_video, tmp_path / "upload", line))
+    kill_worker(uploads, job)
+    state = job.join(120)
+    assert state.status == "finished" and state.restarted
+    assert not state.summary.partial and state.summary.frames == 1500
+    alone = analyse_video(long_video, Heatmap(model="motion", regions=parse_regions(line),
+                                              verbose=False), tmp_path / "alone")
+    assert (state.in_count, state.out_count) == (alone.in_count, alone.out_count)
+    assert alone.in_count >= 10  # one crossing every 80 frames
+    job.release()
+
+
+def test_a_worker_lost_after_its_analysis_ended_reports_it_again_and_saves_once(
+        uploads: Uploads, crossing_video: Path, tmp_path: Path) -> None:
+    import ray
+
+    store = RunStore(None, tmp_path / "store")
+    save = SaveTo.into(store, AnalysisSettings(MOTION, None), parse_regions(LINE), "crossing.mp4")
+    job = AnalysisJob.submit(uploads, request(crossing_video, tmp_path / "upload", LINE,
+                                              save=save))
+    first = uploads.wait(job.id)
+    assert first.status == "finished" and first.saved is not None
+    pid = ray.get(uploads.worker(job.id).pid.remote(), timeout=10)
+    os.kill(pid, signal.SIGKILL)
+    again = uploads.wait(job.id)
+    assert ray.get(uploads.worker(job.id).pid.remote(), timeout=60) != pid  # restarted
+    assert (again.status, again.saved.id, again.in_count) == ("finished", first.saved.id, 2)
+    assert [run.id for run in store.list()] == [first.saved.id]
+    job.release()
+    store.close()
+
+
+def test_a_worker_lost_again_after_every_restart_is_a_failure_that_says_so(
+        uploads: Uploads, long_video: Path, tmp_path: Path) -> None:
+    job = AnalysisJob.submit(uploads, request(long_video, tmp_path))
+    pids = [kill_worker(uploads, job) for _ in range(RESTARTS + 1)]
+    assert len(set(pids)) == RESTARTS + 1  # a new process each time
     state = job.join(60)
     assert (state.status, state.error) == ("failed", LOST)
 

@@ -385,6 +385,27 @@ def test_a_reloaded_page_finds_its_running_analysis_again(
     assert run.partial and run.name == "long.mp4"
 
 
+def test_a_lost_worker_is_started_again_and_the_page_says_so(
+        app: AppTest, long_mp4: bytes, data_dir: Path) -> None:
+    import signal
+
+    import ray
+
+    from dashboard.config import Settings
+
+    upload(app, "long.mp4", long_mp4)
+    run_button(app).click().run()
+    rerun_until(app, analysing, 60)
+    namespace = Settings.from_environ(os.environ).camera_workers.namespace
+    worker = ray.get_actor(f"upload-{app.query_params['upload']}", namespace=namespace)
+    os.kill(ray.get(worker.pid.remote(), timeout=10), signal.SIGKILL)
+    rerun_until(app, lambda at: analysing(at) and any(
+        "analysis started again from the first frame" in c.value for c in at.caption), 60)
+    app.button(key="upload_stop").click().run()
+    wait_for_result(app)
+    assert not app.exception and only_summary(data_dir)["partial"]
+
+
 def test_an_address_naming_no_running_upload_shows_the_plain_page(app: AppTest) -> None:
     for unknown in ("0123456789abcdef", "../../etc"):
         at = AppTest.from_file(str(APP), default_timeout=60)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.camera_tier import LINE, crossing_scene, settings_for_tests
+from tests.ray_cluster import two_node_cluster, without_node
 from tests.rtsp_camera import require_gstreamer, require_ray, rtsp_camera, wait_for
 from workers import CameraConfig, Cameras
 from workers.camera_actor import RESTART_GAP_REASON
@@ -23,18 +24,8 @@ def cluster() -> Iterator[Any]:
     the second node, and, once it is lost, beside the other camera on the head."""
     require_ray()
     require_gstreamer()
-    import ray
-    from ray.cluster_utils import Cluster
-
-    if ray.is_initialized():
-        ray.shutdown()
-    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 2})
-    cluster.add_node(num_cpus=1)
-    ray.init(address=cluster.address)
-    cluster.wait_for_nodes()
-    yield cluster
-    ray.shutdown()
-    cluster.shutdown()
+    with two_node_cluster(head_cpus=2, node_cpus=1) as cluster:
+        yield cluster
 
 
 def node_of(cameras: Cameras, camera_id: str) -> str:
@@ -59,8 +50,7 @@ def test_cameras_spread_over_nodes_and_move_when_one_is_lost(cluster: Any, tmp_p
         head = cluster.head_node.node_id
         assert len(set(nodes.values())) == 2, "one camera per node"
         [moved] = [camera_id for camera_id, node in nodes.items() if node != head]
-        [other] = [n for n in cluster.list_all_nodes() if n.node_id == nodes[moved]]
-        cluster.remove_node(other)
+        without_node(cluster, nodes[moved])
         wait_for(lambda: node_of(cameras, moved) == head and
                  (s := cameras.state(moved)).status == "running" and s.frames > 10, 90,
                  "the lost node's camera to run on the head")

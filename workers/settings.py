@@ -45,7 +45,7 @@ class WorkerSettings:
         upload_slots: uploads analysed at once on the embedded Ray (a resource it is
             started with; None: only CPUs limit them). A cluster's own resources
             decide there.
-        spread: place camera actors on the least loaded nodes (Ray's SPREAD strategy).
+        spread: place camera and upload actors on the least loaded nodes (Ray's SPREAD strategy).
         interval_s: length of a counting interval; workers flush once per interval.
         heat_every_s: period of stored heat snapshots.
         heat_grid: longest side of a stored heat snapshot, in cells.

@@ -14,12 +14,19 @@ Invariants:
 - The status is "finished" only after the save was attempted: a page that sees
   "finished" also sees the saved run, or why it could not be saved.
 - Stopping keeps what was analysed (a partial run, saved like a whole one).
+- Restarted by Ray after its process or node was lost (`workers.uploads`), it starts
+  the analysis over from the first frame and says so (`restarted`), unless the
+  analysis had already ended: its outcome, written beside the result as
+  `OUTCOME_FILE` once the save was attempted, is then reported again, so a finished
+  upload is never analysed or saved twice.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import pickle
 import threading
 import time
 from dataclasses import replace
@@ -30,11 +37,12 @@ import cv2
 from heatmap_core import Heatmap, ModelLoadError, Progress, VideoError, analyse_video
 from workers.upload_request import UploadRequest, UploadStatus
 
-__all__ = ["PREVIEW_WIDTH", "UploadWorker"]
+__all__ = ["OUTCOME_FILE", "PREVIEW_WIDTH", "UploadWorker"]
 
 _log = logging.getLogger("workers.upload")
 PREVIEW_WIDTH = 640
 PREVIEW_EVERY_S = 0.5
+OUTCOME_FILE = ".upload-outcome.pickle"  # in the request's output folder
 
 
 class UploadWorker:
@@ -45,9 +53,11 @@ class UploadWorker:
         self.threads = threads or os.cpu_count() or 1
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._status = UploadStatus("waiting")
+        self._restarted = _restarted_by_ray()
+        self._status = UploadStatus("waiting", restarted=self._restarted)
         self._ended: float | None = None
         self._last_preview = -float("inf")
+        self._outcome = Path(request.output_dir) / OUTCOME_FILE
         self._thread = threading.Thread(target=self._run, name="upload", daemon=True)
         self._thread.start()
 
@@ -79,6 +89,12 @@ class UploadWorker:
     def pid(self) -> int:
         return os.getpid()
 
+    def node_id(self) -> str:
+        """The Ray node this worker runs on (for operations and tests)."""
+        import ray
+
+        return str(ray.get_runtime_context().get_node_id())
+
     def threads_used(self) -> int:
         """Threads PyTorch has in this worker (all cores by default, see `_use_threads`)."""
         import torch
@@ -95,7 +111,8 @@ class UploadWorker:
 
     def _run(self) -> None:
         try:
-            self._set(self._analyse())
+            ended = self._ended_before() if self._restarted else None
+            self._set(ended or self._kept(replace(self._analyse(), restarted=self._restarted)))
         except Exception as error:  # the page must hear of it, whatever it is
             _log.exception("analysis of an upload failed")
             self._set(UploadStatus("failed", error=f"unexpected error in the worker "
@@ -110,7 +127,7 @@ class UploadWorker:
                 "the video is not on the worker's machine: on a Ray cluster the data "
                 "folder (HEATMAP_DATA_DIR) must be storage every node mounts at the same "
                 "path"))
-        self._set(UploadStatus("running"))
+        self._set(UploadStatus("running", restarted=self._restarted))
         _use_threads(self.threads)
         try:
             heatmap = Heatmap(model=request.weights, regions=list(request.regions) or None,
@@ -136,6 +153,24 @@ class UploadWorker:
                        save_error=save_error, in_count=summary.in_count,
                        out_count=summary.out_count)
 
+    def _kept(self, status: UploadStatus) -> UploadStatus:
+        """`status`, written beside the result once the analysis has ended (so that a
+        restarted worker reports it instead of analysing again)."""
+        kept = replace(status, preview=None, progress=None)
+        with contextlib.suppress(OSError):
+            temporary = self._outcome.with_suffix(".tmp")
+            temporary.write_bytes(pickle.dumps(kept))
+            temporary.replace(self._outcome)
+        return status
+
+    def _ended_before(self) -> UploadStatus | None:
+        """The outcome a previous life of this worker wrote, if its analysis ended."""
+        try:
+            kept = pickle.loads(self._outcome.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        return kept if isinstance(kept, UploadStatus) else None
+
     def _on_progress(self, progress: Progress) -> None:
         latest = progress.latest
         preview = None
@@ -157,6 +192,17 @@ class UploadWorker:
                 preview=preview or self._status.preview,
                 in_count=latest.in_count if latest is not None else self._status.in_count,
                 out_count=latest.out_count if latest is not None else self._status.out_count)
+
+
+def _restarted_by_ray() -> bool:
+    """Whether Ray made this worker again after its first process was lost."""
+    try:
+        import ray
+
+        return bool(ray.is_initialized()
+                    and ray.get_runtime_context().was_current_actor_reconstructed)
+    except Exception:  # not in a Ray actor
+        return False
 
 
 def _use_threads(count: int) -> None:

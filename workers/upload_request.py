@@ -67,6 +67,7 @@ class UploadStatus:
     saved: Any = None  # the RunRecord it was saved as
     save_error: str | None = None
     stopping: bool = False
+    restarted: bool = False  # its worker was lost and it started over from the first frame
 
     @property
     def active(self) -> bool:

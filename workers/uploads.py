@@ -15,8 +15,12 @@ Invariants:
   restarted web server never loses it; it saves its own result.
 - An actor stays after its analysis ended, so a page can still read the outcome,
   until `release` (the page collected it) or `sweep` (ended `linger_s` ago).
-- An upload's worker is not restarted: a lost worker process is a "failed" status
-  that says so (the upload can be run again).
+- A lost worker (its process killed, its node gone) is started again by Ray, on
+  another node when needed, up to `RESTARTS` times; it analyses the video again from
+  the first frame and its status says `restarted` (one that had already ended
+  reports its outcome again, see `workers.upload_actor`). While it restarts, its
+  status is "waiting". Lost once more after that, it is "failed" with LOST.
+- On a cluster, uploads are placed on the least loaded nodes (`settings.spread`).
 - Every call is safe from any thread and waits on Ray for at most a few seconds.
 """
 
@@ -33,10 +37,11 @@ from workers.settings import WorkerSettings
 from workers.upload_actor import UploadWorker
 from workers.upload_request import UploadRequest, UploadStatus
 
-__all__ = ["LOST", "SLOT_RESOURCE", "Uploads"]
+__all__ = ["LOST", "RESTARTS", "SLOT_RESOURCE", "Uploads"]
 
-LOST = ("the worker analysing it stopped (its process or machine was lost); press Run "
-        "again")
+RESTARTS = 2
+LOST = (f"the worker analysing it was lost {RESTARTS + 1} times (its process or machine "
+        "stopped); press Run again")
 _PREFIX = "upload-"
 _ID = re.compile(r"^[0-9a-f]{16}$")
 _CALL_TIMEOUT_S = 5.0
@@ -58,8 +63,10 @@ class Uploads:
         upload_id = uuid.uuid4().hex[:16]
         options: dict[str, Any] = {
             "name": _PREFIX + upload_id, "namespace": self.settings.namespace,
-            "lifetime": "detached", "max_restarts": 0, "max_concurrency": 4,
-            "num_cpus": self.settings.upload_cpus}
+            "lifetime": "detached", "max_restarts": RESTARTS, "max_task_retries": -1,
+            "max_concurrency": 4, "num_cpus": self.settings.upload_cpus}
+        if self.settings.spread:
+            options["scheduling_strategy"] = "SPREAD"
         if self.settings.upload_gpus:
             options["num_gpus"] = self.settings.upload_gpus
         if ray.cluster_resources().get(SLOT_RESOURCE):
@@ -70,7 +77,8 @@ class Uploads:
 
     def status(self, upload_id: str, timeout_s: float = 0.5) -> UploadStatus:
         """Where the upload is: "waiting" while no worker has taken it (or it is still
-        starting); "failed" with LOST when its worker is gone before it ended."""
+        starting, or starting again after its worker was lost); "failed" with LOST
+        when its worker is gone for good before it ended."""
         from ray.exceptions import GetTimeoutError, RayError
 
         actor = self._actor(upload_id)

@@ -155,6 +155,9 @@ def _progress_panel() -> None:
                 f"server analyses {runtime.settings().max_analyses} videos at a time, and "
                 "cameras need workers too).", icon=":material/hourglass_top:")
     else:
+        if snapshot.restarted:
+            st.caption("Its worker was lost (a process or machine stopped), so the "
+                       "analysis started again from the first frame on another worker.")
         progress = snapshot.progress
         st.progress((progress.fraction or 0.0) if progress else 0.0,
                     text=progress_text(progress))
