@@ -109,20 +109,24 @@ def postgres_server() -> Iterator[PostgresServer]:
 _databases = itertools.count()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """None (a store's own SQLite file in its data folder), or a fresh PostgreSQL
-    database for this test alone: every store test runs on both."""
-    if request.param == "sqlite":
-        yield None
-        return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A fresh PostgreSQL database for this test alone."""
     name = f"test_{os.getpid()}_{next(_databases)}"
-    with server.admin.connect() as connection:
+    with postgres_server.admin.connect() as connection:
         connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    yield server.url(name)
-    with server.admin.connect() as connection:
+    yield postgres_server.url(name)
+    with postgres_server.admin.connect() as connection:
         connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """None (a store's own SQLite file in its data folder), or a fresh PostgreSQL
+    database for this test alone (`postgres_url`): every store test runs on both."""
+    if request.param == "sqlite":
+        return None
+    return str(request.getfixturevalue("postgres_url"))
 
 
 @pytest.fixture(scope="session")

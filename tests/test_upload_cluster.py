@@ -1,6 +1,7 @@
 """Uploads on a two-node Ray cluster on this machine: they spread over both nodes, each
-saves its run into the shared data folder, and an upload whose node is lost starts over
-on the other node and counts exactly what the uninterrupted one counts."""
+saves its run into the shared data folder and PostgreSQL (as the README sets a cluster
+up), and an upload whose node is lost starts over on the other node and counts exactly
+what the uninterrupted one counts."""
 
 from __future__ import annotations
 
@@ -37,18 +38,19 @@ def running(uploads: Uploads, upload_id: str) -> bool:
 
 
 def test_uploads_spread_over_nodes_and_one_on_a_lost_node_starts_over_on_the_head(
-        tmp_path: Path) -> None:
+        postgres_url: str, tmp_path: Path) -> None:
     require_ray()
     frames = 3000
     video = Scene(160, 120, 10.0, frames, movers=tuple(
         Mover(((80, -30), (80, 150)), start_frame=start, frames_per_leg=40)
         for start in range(0, frames - 40, 80))).write(tmp_path / "long.mp4")
     data = tmp_path / "data"  # "shared storage": every node of this cluster sees it
-    store = RunStore(None, data)
+    store = RunStore(postgres_url, data)  # as a cluster is set up (README)
     save = SaveTo.into(store, AnalysisSettings(MOTION, None), parse_regions(LINE),
                        video.name)
     with two_node_cluster(head_cpus=2, node_cpus=1) as cluster:
-        uploads = Uploads(WorkerSettings(data_dir=str(data), ray_address=cluster.address,
+        uploads = Uploads(WorkerSettings(data_dir=str(data), database_url=postgres_url,
+                                         ray_address=cluster.address,
                                          upload_cpus=1.0, namespace="upload-cluster"))
         ids = [uploads.submit(request(video, data / "uploads" / str(i), LINE, save=save))
                for i in range(2)]
