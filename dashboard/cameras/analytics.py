@@ -24,6 +24,7 @@ from run_store import Bucket
 
 __all__ = ["PERIODS", "PeriodTotals", "busiest_hours", "busiest_hours_figure",
            "counts_table", "occupancy_figure", "period_window", "previous_window",
+           "regions_summed",
            "step_for", "step_label", "totals_of"]
 
 TOTAL = "*"
@@ -94,15 +95,8 @@ def counts_table(buckets: Sequence[Bucket], since: datetime, until: datetime,
                              "OUT": [b.out_count for b in rows],
                              "peak": [b.peak_inside for b in rows],
                              "counted_s": [b.seconds for b in rows]})
-        per_region = data.groupby(["start", "region"]).agg(
-            IN=("IN", "sum"), OUT=("OUT", "sum"), peak=("peak", "max"),
-            counted_s=("counted_s", "sum"))
-        # Every region counts the same time: the step's counted time is one region's,
-        # never their sum.
-        per_start = per_region.groupby(level="start").agg(
-            IN=("IN", "sum"), OUT=("OUT", "sum"), peak=("peak", "max"),
-            counted_s=("counted_s", "max"))
-        frame = frame.merge(per_start, left_on="start", right_index=True, how="left")
+        frame = frame.merge(regions_summed(data), left_on="start", right_index=True,
+                            how="left")
     else:
         frame = frame.assign(IN=np.nan, OUT=np.nan, peak=np.nan, counted_s=np.nan)
     frame["counted_s"] = frame["counted_s"].fillna(0.0)
@@ -111,6 +105,20 @@ def counts_table(buckets: Sequence[Bucket], since: datetime, until: datetime,
     frame["net"] = frame["IN"] - frame["OUT"]
     frame["start"] = pd.to_datetime(frame["start"], utc=True).dt.tz_convert(zone)
     return frame[["start", "IN", "OUT", "net", "peak", "counted_s"]]
+
+
+def regions_summed(rows: pd.DataFrame) -> pd.DataFrame:
+    """Total rows (columns start, region, IN, OUT, peak, counted_s) as one row per
+    start (the index): IN and OUT of every region added, the fullest region's peak,
+    and the counted time of one region, never their sum, because every region of a
+    camera counts the same time (rows of one region and start add up: a gap can split
+    an interval in two). The one place that rule is written."""
+    per_region = rows.groupby(["start", "region"]).agg(
+        IN=("IN", "sum"), OUT=("OUT", "sum"), peak=("peak", "max"),
+        counted_s=("counted_s", "sum"))
+    return per_region.groupby(level="start").agg(
+        IN=("IN", "sum"), OUT=("OUT", "sum"), peak=("peak", "max"),
+        counted_s=("counted_s", "max"))
 
 
 @dataclass(frozen=True)

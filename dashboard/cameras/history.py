@@ -15,6 +15,7 @@ from datetime import timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.cameras.analytics import regions_summed
 from dashboard.common.charts import COLORS, DIRECTIONS, style_counts_figure
 from run_store import IntervalCount
 
@@ -36,14 +37,18 @@ class CameraTotals:
 
 def totals(intervals: Sequence[IntervalCount]) -> CameraTotals:
     rows = [r for r in intervals if r.class_name == TOTAL]
-    newest = max((r.start for r in rows), default=None)
+    if not rows:
+        return CameraTotals(0, 0, 0, 0, 0.0)
+    steps = regions_summed(pd.DataFrame({
+        "start": [r.start for r in rows], "region": [r.region for r in rows],
+        "IN": [r.in_count for r in rows], "OUT": [r.out_count for r in rows],
+        "peak": [r.peak_inside for r in rows], "counted_s": [r.seconds for r in rows]}))
+    newest = max(r.start for r in rows)
     return CameraTotals(
-        in_count=sum(r.in_count for r in rows), out_count=sum(r.out_count for r in rows),
-        peak_inside=max((r.peak_inside for r in rows), default=0),
+        in_count=int(steps["IN"].sum()), out_count=int(steps["OUT"].sum()),
+        peak_inside=int(steps["peak"].max()),
         inside_now=sum(r.peak_inside for r in rows if r.start == newest),
-        # Every region counts the same time; a gap can split a minute into two rows.
-        counted_s=max((sum(r.seconds for r in rows if r.region == region)
-                       for region in {r.region for r in rows}), default=0.0))
+        counted_s=float(steps["counted_s"].sum()))
 
 
 def interval_figure(table: pd.DataFrame, step: timedelta, label: str) -> go.Figure:
