@@ -1,11 +1,15 @@
 """A saved run's own dashboard, drawn from the run store alone: it needs nothing from
 the session that made the run, so its link works in any browser.
 
-With sign-in, every download asks again when clicked (`may_view`), so a revoked or
-expired share link stops them at once, in a page still open too."""
+With sign-in, a page opened by someone who does not manage the run asks again every
+`ACCESS_CHECK_S` seconds (`may_view`) and is redrawn, showing only that the link no
+longer works, once the answer is no longer yes: a revoked or expired share link stops
+an open page within seconds. Every download also asks when clicked, for the seconds
+in between."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import streamlit as st
@@ -26,9 +30,10 @@ from dashboard.runs.words import created_text, kind_text, status_text, viewer_zo
 from dashboard.runtime import STORE_ERRORS
 from run_store import RunNotFound, RunStore, is_run_id
 
-__all__ = ["NOT_FOUND", "show_run"]
+__all__ = ["ACCESS_CHECK_S", "NOT_FOUND", "show_run"]
 
 NOT_FOUND = "This run does not exist or was deleted."
+ACCESS_CHECK_S = 2.0
 
 
 def show_run(store: RunStore, run_id: str | None, token: str | None = None) -> None:
@@ -77,11 +82,24 @@ def show_run(store: RunStore, run_id: str | None, token: str | None = None) -> N
             share_panel(store, record, RUN_PARAM)
     else:
         st.caption("Shared with you: you can look, not change.")
-    show_result(result, key=f"run_{record.id}", title=record.name,
-                access=partial(may_view, store, record, viewer, token))
+    access = partial(may_view, store, record, viewer, token)
+    show_result(result, key=f"run_{record.id}", title=record.name, access=access)
     with st.expander("Settings of this run", icon=":material/tune:"):
         st.json(record.settings)
     _to_the_list()
+    if viewer.sign_in and not may_manage(record, viewer):
+        _watch_access(access)
+
+
+@st.fragment(run_every=ACCESS_CHECK_S)
+def _watch_access(access: Callable[[], bool | None]) -> None:
+    """Redraw the whole page once its viewer may no longer see the run."""
+    try:
+        allowed = access()
+    except STORE_ERRORS:  # the database is away for a moment: ask again next time
+        return
+    if allowed is not True:
+        st.rerun()
 
 
 def _to_the_list() -> None:
