@@ -18,7 +18,8 @@ Invariants:
   the analysis over from the first frame and says so (`restarted`), unless the
   analysis had already ended: its outcome, written beside the result as
   `OUTCOME_FILE` once the save was attempted, is then reported again, so a finished
-  upload is never analysed or saved twice.
+  upload is not analysed or saved twice (only a worker lost in the instant between
+  the save and that write would save it again).
 """
 
 from __future__ import annotations
