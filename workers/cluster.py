@@ -4,6 +4,8 @@ started once per process.
 Invariants: `connect` is idempotent and thread-safe (a Streamlit script thread may call
 it; the first call wins, later ones return at once); it never reads the environment
 (settings come in); a missing Ray is a `RayUnavailable` with one line saying what to do.
+Joining a cluster, the process sends the Ray token this machine has (see
+`_use_the_clusters_token`).
 
 A local Ray is started from a thread of its own that lives as long as the process: Ray
 ties its processes (GCS, raylet) to the death of the *thread* that started them
@@ -41,13 +43,34 @@ def connect(settings: WorkerSettings) -> None:
             return
         try:
             if settings.ray_address:
+                _use_the_clusters_token()
                 ray.init(address=settings.ray_address, namespace=settings.namespace,
                          log_to_driver=False)
             else:
                 _start_local(settings)
-        except ConnectionError as error:
-            raise RayUnavailable(f"cannot join the Ray cluster at {settings.ray_address}: "
-                                 f"{type(error).__name__}; check RAY_ADDRESS") from None
+        except ConnectionError:
+            raise RayUnavailable(
+                f"cannot join the Ray cluster at {settings.ray_address}: it did not answer, "
+                "or refused this server's token; check RAY_ADDRESS, and give this server "
+                "the cluster's token (the file ~/.ray/auth_token of the head node, or "
+                "RAY_AUTH_TOKEN)") from None
+
+
+def _use_the_clusters_token() -> None:
+    """Send the Ray token this machine has (RAY_AUTH_TOKEN, RAY_AUTH_TOKEN_PATH or
+    ~/.ray/auth_token), unless RAY_AUTH_MODE says otherwise. `ray start --head` (Ray
+    2.60) protects a cluster with a token, but a driver that joins one sends its token
+    only in token mode, which Ray turns on by itself for a local Ray alone: without
+    this, the app could not join the cluster the README has the user start. Ray's own
+    step for a local Ray (it sets RAY_AUTH_MODE for this process); a cluster without
+    token auth accepts a driver that sends one."""
+    try:
+        from ray._private.authentication.authentication_token_setup import (
+            maybe_enable_token_auth_if_token_available,
+        )
+    except ImportError:  # another Ray: it decides alone
+        return
+    maybe_enable_token_auth_if_token_available(warn_if_disabled=False)
 
 
 def _start_local(settings: WorkerSettings) -> None:

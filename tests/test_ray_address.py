@@ -1,0 +1,106 @@
+"""The app joins a Ray cluster started apart from it (`ray start --head`, the CLI a user
+runs) when RAY_ADDRESS names it, as the README says: an upload is analysed there and
+saved, and no local Ray is started."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from run_store import RunStore
+from tests.rtsp_camera import require_ray, wait_for
+from tests.test_app_upload_page import APP, cards, run_button, upload, wait_for_result
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def ray_head() -> Iterator[str]:
+    """`ray start --head --block` on 127.0.0.1, in a process group of its own; its
+    address. Stopped by killing that group (`ray stop` would stop every Ray on the
+    machine, and a graceful stop drains for 30 s)."""
+    require_ray()
+    import ray
+
+    if ray.is_initialized():
+        ray.shutdown()  # this process must join the new cluster, not keep an old one
+    address = f"127.0.0.1:{free_port()}"
+    environ = {key: value for key, value in os.environ.items() if key != "RAY_ADDRESS"}
+    # A short folder: Ray's sockets live in it, and a socket's path has at most 107 bytes.
+    temp_dir = tempfile.mkdtemp(prefix="ray-", dir="/tmp")
+    head = subprocess.Popen(
+        [str(Path(sys.executable).with_name("ray")), "start", "--head", "--block",
+         f"--port={address.split(':')[1]}", "--num-cpus=2", "--include-dashboard=false",
+         "--disable-usage-stats", "--node-ip-address=127.0.0.1", f"--temp-dir={temp_dir}"],
+        env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    try:
+        wait_for(lambda: _answers(address), 60, "the Ray head to listen")
+        yield address
+    finally:
+        ray.shutdown()
+        os.killpg(head.pid, signal.SIGKILL)
+        head.wait(30)
+        shutil.rmtree(temp_dir, ignore_errors=True)
+
+
+def _answers(address: str) -> bool:
+    host, port = address.split(":")
+    with socket.socket() as probe:
+        return probe.connect_ex((host, int(port))) == 0
+
+
+def test_with_ray_address_an_upload_runs_on_that_cluster_and_is_saved(
+        ray_head: str, crossing_mp4: bytes, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import ray
+
+    monkeypatch.setenv("RAY_ADDRESS", ray_head)
+    monkeypatch.setenv("HEATMAP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("HEATMAP_SAMPLE_VIDEO", raising=False)
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.sidebar.selectbox(key="upload_model").set_value("motion").run()
+    upload(at, "crossing.mp4", crossing_mp4)
+    run_button(at).click().run()
+    wait_for_result(at)
+    assert cards(at)["In"] == 3
+    # This process joined the cluster at RAY_ADDRESS: it started no Ray of its own.
+    assert ray.is_initialized()
+    assert ray.get_runtime_context().gcs_address.endswith(":" + ray_head.split(":")[1])
+    (run,) = RunStore(None, tmp_path / "data").list()  # saved by the worker there
+    assert run.in_count == 3 and run.name == "crossing.mp4"
+
+
+def test_a_new_server_process_joins_the_token_protected_cluster_ray_start_made(
+        ray_head: str, tmp_path: Path) -> None:
+    """`ray start --head` protects the cluster with a token; a web server started with
+    just RAY_ADDRESS (as the README says) must send it, or it cannot join."""
+    script = ("import os, ray\n"
+              "from dashboard.config import Settings\n"
+              "from workers import connect\n"
+              "connect(Settings.from_environ(os.environ).camera_workers)\n"
+              "print(ray.get_runtime_context().gcs_address, ray.cluster_resources()['CPU'])\n")
+    environ = {key: value for key, value in os.environ.items()
+               if not key.startswith("RAY_AUTH")}  # a fresh shell's
+    environ.update(RAY_ADDRESS=ray_head, HEATMAP_DATA_DIR=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", script], env=environ, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-1500:]
+    gcs_address, cpus = done.stdout.split()
+    assert gcs_address.endswith(":" + ray_head.split(":")[1]) and float(cpus) == 2
