@@ -1,5 +1,6 @@
 """A stand-in for the web server process, for the restart test: each run is a new
-driver process that starts its own embedded Ray, as the app does.
+driver process that starts its own embedded Ray, as the app does (or joins the cluster at
+$RAY_ADDRESS).
 
     python -m tests.camera_driver start DATA_DIR URL   -> adds and starts a camera, waits
                                                           until it runs, prints its id, exits
@@ -11,6 +12,7 @@ driver process that starts its own embedded Ray, as the app does.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -31,7 +33,8 @@ def wait_running(cameras: Cameras, camera_id: str, frames: int, timeout_s: float
 
 def main(argv: list[str]) -> None:
     command, data_dir = argv[0], Path(argv[1])
-    cameras = Cameras(settings_for_tests(data_dir, local_num_cpus=1))
+    cameras = Cameras(settings_for_tests(data_dir, local_num_cpus=1,
+                                         ray_address=os.environ.get("RAY_ADDRESS") or None))
     if command == "start":
         camera_id = cameras.add_camera(CameraConfig(name="Resumed", url=argv[2], regions=LINE))
         cameras.start(camera_id)

@@ -1,6 +1,7 @@
 """The app joins a Ray cluster started apart from it (`ray start --head`, the CLI a user
-runs) when RAY_ADDRESS names it, as the README says: an upload is analysed there and
-saved, and no local Ray is started."""
+runs) when RAY_ADDRESS names it, as the README says: it sends the cluster's token, an
+upload is analysed there and saved, no local Ray is started, and a camera keeps counting
+there while no web server runs."""
 
 from __future__ import annotations
 
@@ -18,8 +19,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from run_store import RunStore
-from tests.rtsp_camera import require_ray, wait_for
+from tests.camera_tier import crossing_scene, settings_for_tests
+from tests.rtsp_camera import require_gstreamer, require_ray, rtsp_camera, wait_for
 from tests.test_app_upload_page import APP, cards, run_button, upload, wait_for_result
+from tests.test_camera_resume import driver
+from workers import Cameras
 
 pytestmark = pytest.mark.slow
 
@@ -104,3 +108,24 @@ def test_a_new_server_process_joins_the_token_protected_cluster_ray_start_made(
     assert done.returncode == 0, done.stderr[-1500:]
     gcs_address, cpus = done.stdout.split()
     assert gcs_address.endswith(":" + ray_head.split(":")[1]) and float(cpus) == 2
+
+
+def test_a_camera_on_the_cluster_keeps_counting_while_no_web_server_runs(
+        ray_head: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web server that started a camera exits; the camera goes on counting on the
+    cluster, and the next web server finds it running: nothing to resume, no gap."""
+    require_gstreamer()
+    video = crossing_scene().write(tmp_path / "crossing.mp4")
+    data = tmp_path / "data"
+    monkeypatch.setenv("RAY_ADDRESS", ray_head)
+    with rtsp_camera(video) as server:
+        camera_id = str(driver("start", str(data), server.url())["id"])  # then it exits
+        cameras = Cameras(settings_for_tests(data, ray_address=ray_head))  # the next one
+        assert cameras.resume_running() == []
+        first = cameras.state(camera_id)
+        assert first.status == "running"
+        wait_for(lambda: cameras.state(camera_id).frames > first.frames + 20, 30,
+                 "the camera to go on counting")
+        cameras.stop(camera_id)
+    assert cameras.store.gaps(camera_id) == []
+    cameras.store.close()
