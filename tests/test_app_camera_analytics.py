@@ -79,7 +79,23 @@ def test_regions_are_summed_or_chosen() -> None:
     rows = [bucket(t, 3, peak=2), bucket(t, 4, region="till", peak=5)]
     assert counts_table(rows, t, t + HOUR, HOUR, UTC)["IN"].tolist() == [7]
     assert counts_table(rows, t, t + HOUR, HOUR, UTC, region="till")["IN"].tolist() == [4]
-    assert counts_table(rows, t, t + HOUR, HOUR, UTC)["peak"].tolist() == [5]
+    assert counts_table(rows, t, t + HOUR, HOUR, UTC)["peak"].tolist() == [7]  # at once
+    assert counts_table(rows, t, t + HOUR, HOUR, UTC, region="till")["peak"].tolist() == [5]
+
+
+def test_the_peak_of_all_regions_is_the_fullest_step_of_the_zones_added() -> None:
+    """Per step the zones add up; the period's peak is the fullest such step, not the
+    fullest single zone (which would be 6, at 09:00, below the 7 at 10:00)."""
+    t = datetime(2026, 11, 30, 9, tzinfo=UTC)
+    rows = [bucket(t, 0, peak=6), bucket(t, 0, region="till", peak=0),
+            bucket(t + HOUR, 0, peak=4), bucket(t + HOUR, 0, region="till", peak=3),
+            bucket(t + HOUR, 2, region="line", peak=0)]
+    table = counts_table(rows, t, t + 2 * HOUR, HOUR, UTC)
+    assert table["peak"].tolist() == [6, 7]
+    totals = totals_of(table)
+    assert (totals.peak_inside, totals.peak_at) == (7, t + HOUR)
+    door = totals_of(counts_table(rows, t, t + 2 * HOUR, HOUR, UTC, region="door"))
+    assert (door.peak_inside, door.peak_at) == (6, t)  # one region: as before
 
 
 def test_counted_time_is_one_regions_however_many_regions_count() -> None:

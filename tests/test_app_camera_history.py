@@ -24,7 +24,17 @@ def test_totals_add_the_total_rows_of_every_region_and_skip_per_class_rows() -> 
             row(1, 2, 0, peak=5), row(1, 4, 4, region="till", peak=1)]
     result = totals(rows)
     assert (result.in_count, result.out_count) == (9, 5)
-    assert (result.peak_inside, result.inside_now) == (5, 6)  # newest minute: 5 + 1
+    assert (result.peak_inside, result.inside_now) == (6, 6)  # newest minute: 5 + 1
+
+
+def test_inside_now_is_never_more_than_the_peak() -> None:
+    """Both are the zones added up per minute: the fullest single zone's peak (3) would
+    be below what is inside now (2 + 2)."""
+    rows = [row(0, 0, 0, peak=3), row(0, 0, 0, region="till", peak=2),
+            row(1, 0, 0, peak=2), row(1, 0, 0, region="till", peak=2),
+            row(1, 1, 0, region="line", peak=0)]  # a line: no occupancy
+    result = totals(rows)
+    assert (result.peak_inside, result.inside_now) == (5, 4)
 
 
 def test_counted_time_adds_the_rows_a_gap_split_a_minute_into() -> None:

@@ -22,12 +22,14 @@ import plotly.graph_objects as go
 from dashboard.common.charts import COLORS, phone_friendly, style_counts_figure
 from run_store import Bucket
 
-__all__ = ["PERIODS", "PeriodTotals", "busiest_hours", "busiest_hours_figure",
+__all__ = ["PEAK_HELP", "PERIODS", "PeriodTotals", "busiest_hours", "busiest_hours_figure",
            "counts_table", "occupancy_figure", "period_window", "previous_window",
            "regions_summed",
            "step_for", "step_label", "totals_of"]
 
 TOTAL = "*"
+# The words for `regions_summed`'s peak, wherever a card shows it
+PEAK_HELP = "The most objects inside the zones at once, all zones added up"
 PERIODS = ("Today", "Yesterday", "Last 7 days", "Last 30 days", "Chosen days")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _STEPS = ((timedelta(hours=6), timedelta(minutes=5)), (timedelta(days=2), timedelta(minutes=15)),
@@ -109,15 +111,24 @@ def counts_table(buckets: Sequence[Bucket], since: datetime, until: datetime,
 
 def regions_summed(rows: pd.DataFrame) -> pd.DataFrame:
     """Total rows (columns start, region, IN, OUT, peak, counted_s) as one row per
-    start (the index): IN and OUT of every region added, the fullest region's peak,
-    and the counted time of one region, never their sum, because every region of a
-    camera counts the same time (rows of one region and start add up: a gap can split
-    an interval in two). The one place that rule is written."""
+    start (the index). The one place these rules are written:
+
+    - rows of one region and start add up first (a gap can split an interval in two):
+      IN, OUT and counted time summed, the region's peak their max;
+    - IN and OUT: every region's added;
+    - peak ("inside the zones at once"): every region's peak added (a line's is 0), so
+      the peak of a period is the max of these sums over its steps, and what is inside
+      now is the newest step's sum: never more than the peak. Each zone's peak is its
+      most in the step, so zones that were fullest at different moments of one step
+      are added as if at once;
+    - counted time: one region's, never their sum, because every region of a camera
+      counts the same time.
+    """
     per_region = rows.groupby(["start", "region"]).agg(
         IN=("IN", "sum"), OUT=("OUT", "sum"), peak=("peak", "max"),
         counted_s=("counted_s", "sum"))
     return per_region.groupby(level="start").agg(
-        IN=("IN", "sum"), OUT=("OUT", "sum"), peak=("peak", "max"),
+        IN=("IN", "sum"), OUT=("OUT", "sum"), peak=("peak", "sum"),
         counted_s=("counted_s", "max"))
 
 
@@ -175,8 +186,8 @@ def busiest_hours_figure(grid: pd.DataFrame) -> go.Figure:
 
 
 def occupancy_figure(table: pd.DataFrame, capacity: int | None = None) -> go.Figure:
-    """The most inside the zones per step, with the period's peak marked and an optional
-    capacity line."""
+    """The most inside the zones per step (all zones added up, `regions_summed`), with
+    the period's peak marked and an optional capacity line."""
     figure = go.Figure()
     figure.add_scatter(x=table["start"], y=table["peak"], mode="lines+markers",
                        name="most inside", line={"color": "#1971c2", "shape": "hv"},

@@ -29,6 +29,7 @@ from dashboard.access.widgets import (
 )
 from dashboard.cameras.alerts_widgets import alert_list
 from dashboard.cameras.analytics import (
+    PEAK_HELP,
     PERIODS,
     PeriodTotals,
     busiest_hours_figure,
@@ -52,6 +53,8 @@ __all__ = ["NOT_FOUND", "show_camera"]
 
 NOT_FOUND = "This camera does not exist or was removed."
 KEY = "camera"
+INSIDE_NOW_HELP = ("Objects inside the zones in the newest stored minute, all zones added "
+                   "up (lines hold none): never more than Peak inside.")
 
 
 def show_camera(camera_id: str | None, token: str | None = None) -> None:
@@ -135,9 +138,8 @@ def _live(camera_id: str, access: Callable[[], bool | None]) -> None:
         st.markdown("**Today** (stored each minute)")
         cards = (("In", today.in_count, CARD_HELP["In"]),
                  ("Out", today.out_count, CARD_HELP["Out"]),
-                 ("Inside now", today.inside_now, CARD_HELP["Inside now"]),
-                 ("Peak inside", today.peak_inside, "The most objects inside the zones at "
-                                                    "once today."))
+                 ("Inside now", today.inside_now, INSIDE_NOW_HELP),
+                 ("Peak inside", today.peak_inside, f"{PEAK_HELP} today."))
         for row in (cards[:2], cards[2:]):
             for column, (label, value, help_text) in zip(st.columns(2), row, strict=True):
                 column.metric(label, value, help=help_text, border=True)
@@ -212,8 +214,7 @@ def _period_cards(now: PeriodTotals, previous: PeriodTotals) -> None:
              ("Out", now.out_count, change(now.out_count, previous.out_count),
               CARD_HELP["Out"]),
              ("Net", now.in_count - now.out_count, None, "In minus Out over the period."),
-             ("Peak inside", now.peak_inside, None,
-              f"The most objects inside the zones at once{peak_at}."))
+             ("Peak inside", now.peak_inside, None, f"{PEAK_HELP}{peak_at}."))
     for column, (label, value, delta, help_text) in zip(st.columns(4), cards, strict=True):
         column.metric(label, value, delta=delta, help=help_text, border=True,
                       delta_color="off")

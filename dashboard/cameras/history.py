@@ -30,8 +30,8 @@ class CameraTotals:
 
     in_count: int
     out_count: int
-    peak_inside: int  # the most objects inside zones at once, over the window
-    inside_now: int  # inside zones at the end of the newest interval (its peak)
+    peak_inside: int  # the most inside the zones at once over the window (regions_summed)
+    inside_now: int  # inside the zones in the newest interval (its peak): <= peak_inside
     counted_s: float  # seconds of the window the camera actually counted
 
 
@@ -43,11 +43,10 @@ def totals(intervals: Sequence[IntervalCount]) -> CameraTotals:
         "start": [r.start for r in rows], "region": [r.region for r in rows],
         "IN": [r.in_count for r in rows], "OUT": [r.out_count for r in rows],
         "peak": [r.peak_inside for r in rows], "counted_s": [r.seconds for r in rows]}))
-    newest = max(r.start for r in rows)
     return CameraTotals(
         in_count=int(steps["IN"].sum()), out_count=int(steps["OUT"].sum()),
         peak_inside=int(steps["peak"].max()),
-        inside_now=sum(r.peak_inside for r in rows if r.start == newest),
+        inside_now=int(steps["peak"].loc[steps.index.max()]),
         counted_s=float(steps["counted_s"].sum()))
 
 

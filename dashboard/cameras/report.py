@@ -10,7 +10,12 @@ the charts by `chart_text` where the figures are made (not twice).
 
 from __future__ import annotations
 
-from dashboard.cameras.analytics import busiest_hours_figure, occupancy_figure, step_label
+from dashboard.cameras.analytics import (
+    PEAK_HELP,
+    busiest_hours_figure,
+    occupancy_figure,
+    step_label,
+)
 from dashboard.cameras.dwell import dwell_figure, dwell_table
 from dashboard.cameras.history import cumulative_figure, interval_figure
 from dashboard.cameras.period import PeriodView
@@ -57,7 +62,7 @@ def _cards(view: PeriodView) -> str:
         ("In", now.in_count, CARD_HELP["In"], change(now.in_count, before.in_count)),
         ("Out", now.out_count, CARD_HELP["Out"], change(now.out_count, before.out_count)),
         ("Net", now.in_count - now.out_count, "In minus Out over the period.", None),
-        ("Peak inside", now.peak_inside, "The most objects inside the zones at once.",
+        ("Peak inside", now.peak_inside, f"{PEAK_HELP}.",
          peak_at.strip() or None),
     ])
 
