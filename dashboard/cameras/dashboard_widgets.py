@@ -151,10 +151,11 @@ def _history(camera_id: str, name: str, options: dict[str, object], running: boo
     """The camera's counts over a chosen period, in the viewer's time zone."""
     st.subheader("Over time")
     zone = viewer_zone(st.context.timezone)
-    pick_col, days_col, region_col, capacity_col = st.columns([4, 2, 2, 1.4],
-                                                              vertical_alignment="bottom")
-    period = pick_col.segmented_control("Period", PERIODS, default="Today",
-                                        key=f"{KEY}_period") or "Today"
+    # The period on a row of its own, wrapping on a phone: beside the other controls
+    # its last option and both days of the Days field were cut off at 1400 px.
+    period = st.segmented_control("Period", PERIODS, default="Today", key=f"{KEY}_period",
+                                  wrap=True) or "Today"
+    days_col, region_col, capacity_col = st.columns([3, 2, 1.4], vertical_alignment="bottom")
     days = days_col.date_input("Days", value=[], key=f"{KEY}_days", format="YYYY-MM-DD",
                                disabled=period != "Chosen days",
                                help="With Chosen days: the first and the last day.")
