@@ -57,6 +57,9 @@ def test_the_link_shows_the_camera_its_state_and_todays_counts(data_dir: Path) -
     cards = {m.label: m.value for m in at.metric}
     assert int(cards["In"]) > 0 and int(cards["In"]) == 4 * int(cards["Out"])
     assert int(cards["Peak inside"]) == 4
+    # Stopped: the live part is the one that refreshes every 5 s, not every second.
+    assert "No live view: the camera is not running (looked at again every 5 s)." in [
+        c.value for c in at.caption]
 
 
 def test_the_period_cards_compare_with_the_period_before(data_dir: Path) -> None:

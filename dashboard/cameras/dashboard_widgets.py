@@ -1,7 +1,11 @@
-"""A camera's own dashboard, at `/?camera=<id>`: its state and live view (refreshed
-about once a second), today's counts, and IN and OUT per interval over a chosen period,
-gaps shown as gaps. Drawn from the camera's worker and the store alone, so the link
-works in any browser.
+"""A camera's own dashboard, at `/?camera=<id>`: its state and live view, today's
+counts, and IN and OUT per interval over a chosen period, gaps shown as gaps. Drawn
+from the camera's worker and the store alone, so the link works in any browser.
+
+The live part refreshes every LIVE_EVERY_S while the camera runs or is starting, and
+every IDLE_EVERY_S while it is stopped or failed (nothing moves then): each is its own
+fragment, as a fragment's period is fixed, and one that finds the camera of the other
+kind reruns the page, which then draws the other (`_refresh_s` decides, for both).
 
 With sign-in, the dashboard is for the camera's owner, an admin, and whoever holds a
 live share link (`/?camera=<id>&token=<token>`, or a signed-in person who opened one):
@@ -53,6 +57,8 @@ __all__ = ["NOT_FOUND", "show_camera"]
 
 NOT_FOUND = "This camera does not exist or was removed."
 KEY = "camera"
+LIVE_EVERY_S = 1.0  # the live part of a camera running or starting: its live view
+IDLE_EVERY_S = 5.0  # of one stopped or failed: to notice a start, or a revoked link
 INSIDE_NOW_HELP = ("Objects inside the zones in the newest stored minute, all zones added "
                    "up (lines hold none): never more than Peak inside.")
 
@@ -95,15 +101,36 @@ def show_camera(camera_id: str | None, token: str | None = None) -> None:
             share_panel(cameras.store, record, CAMERA_PARAM)
     else:  # not even the camera's redacted address: only what it counts
         st.caption("Shared with you: you can look, not change.")
-    _live(state.camera_id, access)
+    if _refresh_s(state.status) == LIVE_EVERY_S:
+        _live_fast(state.camera_id, access)
+    else:
+        _live_idle(state.camera_id, access)
     _history(state.camera_id, state.name, record.settings.get("options", {}),
              state.status == "running", access)
     alert_list(state.camera_id, viewer_zone(st.context.timezone))
     st.page_link(CAMERAS_PAGE, label="All cameras", icon=":material/videocam:")
 
 
-@st.fragment(run_every=1.0)
-def _live(camera_id: str, access: Callable[[], bool | None]) -> None:
+def _refresh_s(status: str) -> float:
+    """How often the live part asks again: often while there is something to see (a
+    live view, a camera connecting), seldom while stopped or failed, still soon enough
+    to see it start again, or a share link revoked, within IDLE_EVERY_S."""
+    return IDLE_EVERY_S if status in ("stopped", "failed") else LIVE_EVERY_S
+
+
+@st.fragment(run_every=LIVE_EVERY_S)
+def _live_fast(camera_id: str, access: Callable[[], bool | None]) -> None:
+    _live(camera_id, access, LIVE_EVERY_S)
+
+
+@st.fragment(run_every=IDLE_EVERY_S)
+def _live_idle(camera_id: str, access: Callable[[], bool | None]) -> None:
+    _live(camera_id, access, IDLE_EVERY_S)
+
+
+def _live(camera_id: str, access: Callable[[], bool | None], every_s: float) -> None:
+    """The state, the live view and today's cards, inside a fragment that reruns
+    every `every_s`; the whole page reruns when the camera needs the other period."""
     cameras = runtime.cameras()
     try:
         if access() is not True:  # revoked or expired since the page was drawn
@@ -114,6 +141,8 @@ def _live(camera_id: str, access: Callable[[], bool | None]) -> None:
     except CameraNotFound:
         st.warning(NOT_FOUND)
         return
+    if _refresh_s(state.status) != every_s:  # started, or stopped: the other fragment
+        st.rerun()
     zone = viewer_zone(st.context.timezone)
     line = state.describe(zone)
     status = f"**{plain(line[:1].upper() + line[1:])}**"
@@ -133,7 +162,8 @@ def _live(camera_id: str, access: Callable[[], bool | None]) -> None:
         if view is not None:
             st.image(view, caption="Live view, about once a second", width="stretch")
         else:
-            st.caption("No live view: the camera is not running.")
+            again = f" (looked at again every {every_s:.0f} s)" if every_s > LIVE_EVERY_S else ""
+            st.caption(f"No live view: the camera is not running{again}.")
     with cards_col:
         st.markdown("**Today** (stored each minute)")
         cards = (("In", today.in_count, CARD_HELP["In"]),

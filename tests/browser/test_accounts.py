@@ -345,8 +345,8 @@ def test_a_cameras_share_link_is_read_only_and_stops_when_revoked(
     alice.get_by_text("Opened by: bob@example.org").wait_for()
     alice.get_by_role("button", name="Revoke").click()
     alice.get_by_text(re.compile("revoked")).wait_for()
-    # Bob's open page stops at its next refresh (the live part asks every second), and
-    # his open list drops the camera at its own (every two seconds)...
+    # Bob's open page stops at its next refresh (the live part of a stopped camera asks
+    # every 5 s), and his open list drops the camera at its own (every two seconds)...
     bob.get_by_text("This link no longer works.").wait_for(timeout=15_000)
     row.wait_for(state="detached", timeout=15_000)
     listed.close()

@@ -47,10 +47,9 @@ def test_a_camera_added_in_the_browser_runs_and_its_dashboard_counts(
         link = row.get_by_role("link", name="Street")
         camera_url = url + "/?" + link.get_attribute("href").split("?", 1)[1]  # its share link
         page.screenshot(path=artifacts / "cameras_list.png", full_page=True)
-        context.close()
 
         # Another browser opens the camera's link: live view, then counts that move.
-        context, viewer = open_app(browser, camera_url, 60_000, heading="Street")
+        viewer_context, viewer = open_app(browser, camera_url, 60_000, heading="Street")
         viewer.get_by_test_id("stAlertContentSuccess").get_by_text(
             re.compile(r"Running \(\d")).wait_for(timeout=120_000)
         viewer.get_by_test_id("stImage").filter(
@@ -64,6 +63,21 @@ def test_a_camera_added_in_the_browser_runs_and_its_dashboard_counts(
             }""", timeout=90_000)
         assert "s3cret" not in viewer.content()
         viewer.screenshot(path=artifacts / "camera_dashboard.png", full_page=True)
+
+        # Stopped from the list, the open dashboard says so and looks again every 5 s
+        # only; started again, it notices and shows the live view again.
+        row.get_by_role("button", name="Stop").click()
+        viewer.get_by_text("No live view: the camera is not running (looked at again "
+                           "every 5 s).").wait_for(timeout=30_000)
+        viewer.get_by_test_id("stAlertContentInfo").get_by_text(
+            re.compile(r"^Stopped")).wait_for()
+        row.get_by_role("button", name="Start").click()
+        viewer.get_by_test_id("stImage").filter(
+            has_text="Live view, about once a second").locator("img").wait_for(
+            timeout=120_000)
+        viewer.get_by_test_id("stAlertContentSuccess").get_by_text(
+            re.compile(r"Running \(\d")).wait_for()
+        viewer_context.close()
         context.close()
 
 
