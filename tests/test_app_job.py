@@ -218,6 +218,22 @@ def test_a_lost_worker_starts_over_and_counts_what_one_uninterrupted_run_counts(
     job.release()
 
 
+def test_a_job_seen_running_never_reads_as_waiting_while_its_worker_restarts(
+        uploads: Uploads, long_video: Path, tmp_path: Path) -> None:
+    """The tier says "waiting" while the lost worker comes back; the page keeps the
+    progress it saw rather than saying it waits for a free worker."""
+    job = AnalysisJob.submit(uploads, request(long_video, tmp_path))
+    eventually(lambda: running_with(job, 1))
+    kill_worker(uploads, job)
+    seen: list = []
+    eventually(lambda: seen.append(job.snapshot()) or seen[-1].restarted)
+    assert not seen[0].restarted, "the restart was watched"
+    assert "waiting" not in {status.status for status in seen}
+    job.stop()
+    assert job.join(60).status == "finished"
+    job.release()
+
+
 def test_a_worker_lost_after_its_analysis_ended_reports_it_again_and_saves_once(
         uploads: Uploads, crossing_video: Path, tmp_path: Path) -> None:
     import ray

@@ -8,6 +8,10 @@ even when no page waits for it. A job is found again by its id (`find`) after a 
 reload, from the `?upload=` address the page keeps while it runs.
 
 A job that ended keeps its last status here (the worker may be gone after `release`).
+Once its worker has been seen running, a job never reads as "waiting" again: the worker
+tier says "waiting" for a worker too busy to answer within the poll's half second (a
+loaded machine) or restarting after it was lost, and the page then keeps the last
+progress it saw instead of saying it waits for a free worker.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ class AnalysisJob:
         self._uploads = uploads
         self._lock = threading.Lock()
         self._ended: UploadStatus | None = None
+        self._running: UploadStatus | None = None  # the newest "running" status seen
         self._stop_asked = False
 
     @classmethod
@@ -74,6 +79,10 @@ class AnalysisJob:
         with self._lock:
             if not status.active and self._ended is None:
                 self._ended = status
+            if status.status == "running":
+                self._running = status
+            elif status.status == "waiting" and self._running is not None:
+                status = self._running
             return self._ended or status
 
     def join(self, timeout: float | None = None) -> UploadStatus:

@@ -113,7 +113,7 @@ def test_stop_keeps_what_was_done(page, vtest: Path, artifacts: Path) -> None:
     page.get_by_text("vtest.mp4: 480x360").wait_for(timeout=60_000)
     page.get_by_role("button", name="Run").click()
     progress = page.get_by_text(re.compile(r"Frame \d+ of 795 · \d+ frames/s · \d+:\d\d left"))
-    progress.wait_for()
+    progress.wait_for(timeout=60_000)  # a new worker process loads the analysis first
     page.get_by_text(re.compile(r"Live: IN \d+ · OUT \d+")).wait_for()  # the latest frame
     page.get_by_role("button", name="Stop").scroll_into_view_if_needed()
     page.screenshot(path=artifacts / "running.png")
