@@ -40,7 +40,7 @@ def running(uploads: Uploads, upload_id: str) -> bool:
 def test_uploads_spread_over_nodes_and_one_on_a_lost_node_starts_over_on_the_head(
         postgres_url: str, tmp_path: Path) -> None:
     require_ray()
-    frames = 3000
+    frames = 1500
     video = Scene(160, 120, 10.0, frames, movers=tuple(
         Mover(((80, -30), (80, 150)), start_frame=start, frames_per_leg=40)
         for start in range(0, frames - 40, 80))).write(tmp_path / "long.mp4")
@@ -73,7 +73,7 @@ def test_uploads_spread_over_nodes_and_one_on_a_lost_node_starts_over_on_the_hea
         assert status.summary.frames == frames and not status.summary.partial
     assert (ended[moved].in_count, ended[moved].out_count) == \
         (ended[stayed].in_count, ended[stayed].out_count)
-    assert ended[moved].in_count >= 30  # one crossing down every 80 frames
+    assert ended[moved].in_count >= 15  # one crossing down every 80 frames
     saved = {run.id: run for run in store.list()}
     assert sorted(saved) == sorted(status.saved.id for status in ended.values())
     assert {run.in_count for run in saved.values()} == {ended[moved].in_count}
