@@ -26,14 +26,21 @@ from dashboard.config import Settings
 from dashboard.sessions.files import SessionFiles, SessionWatcher, sweep_forever
 from dashboard.sessions.storage import DataFolders, new_session_id
 from run_store import RunStore
-from workers import Cameras, Uploads, WorkerSettings
+from workers import Cameras, RayUnavailable, Uploads, WorkerSettings
 
 __all__ = ["STORE_ERRORS", "cameras", "current_session", "data_folders", "loaded_model",
-           "resume_session", "run_store", "session_watcher", "settings", "uploads"]
+           "resume_session", "run_store", "session_watcher", "settings", "trouble", "uploads"]
 
 _log = logging.getLogger(__name__)
 STORE_ERRORS = (SQLAlchemyError, OSError)  # the database or the data folder is unreachable
 _SESSION_FILES = "session_files"  # this module's one key in st.session_state
+
+
+def trouble(error: BaseException) -> str:
+    """Why the store or the worker tier failed, for a page, in a few words: the worker
+    tier's own line when Ray cannot be reached (it says what to do), else the kind of
+    error (never a database error's text: it may hold the database's address)."""
+    return str(error) if isinstance(error, RayUnavailable) else type(error).__name__
 
 
 @st.cache_resource(show_spinner=False)
@@ -115,7 +122,9 @@ def _cameras_for(data_folder: str, database_url: str | None) -> Cameras:
         try:
             if resumed := cameras.resume_running():
                 _log.info("resumed %d cameras", len(resumed))
-        except Exception:  # a cluster that cannot be reached: the Cameras page says so
+        except RayUnavailable as error:  # the Cameras page says so too
+            _log.warning("the cameras were not resumed: %s", error)
+        except Exception:
             _log.exception("resuming the cameras failed")
 
     threading.Thread(target=resume, name="resume-cameras", daemon=True).start()

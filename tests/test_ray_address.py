@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from run_store import RunStore
+from run_store import CameraStore, RunStore
 from tests.camera_tier import crossing_scene, settings_for_tests
 from tests.rtsp_camera import require_gstreamer, require_ray, rtsp_camera, wait_for
 from tests.test_app_upload_page import APP, cards, run_button, upload, wait_for_result
 from tests.test_camera_resume import driver
-from workers import Cameras
+from workers import Cameras, RayUnavailable
 
 pytestmark = pytest.mark.slow
 
@@ -129,3 +129,51 @@ def test_a_camera_on_the_cluster_keeps_counting_while_no_web_server_runs(
         cameras.stop(camera_id)
     assert cameras.store.gaps(camera_id) == []
     cameras.store.close()
+
+
+@pytest.fixture
+def nowhere(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """RAY_ADDRESS naming a port nothing listens on, this process joined to no Ray."""
+    require_ray()
+    import ray
+
+    if ray.is_initialized():
+        ray.shutdown()
+    address = f"127.0.0.1:{free_port()}"
+    monkeypatch.setenv("RAY_ADDRESS", address)
+    monkeypatch.setenv("HEATMAP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("HEATMAP_SAMPLE_VIDEO", raising=False)
+    return address
+
+
+def test_an_unreachable_cluster_is_one_line_on_every_page_and_the_history_stays(
+        nowhere: str, tmp_path: Path, crossing_mp4: bytes) -> None:
+    """Ray itself would retry for ever: every page would hang. Each says why instead."""
+    store = CameraStore(None, tmp_path / "data")
+    camera = store.add("Door", "rtsp://admin:hunter2@10.0.0.7/stream", {})
+    store.set_desired(camera.id, "running")
+    store.close()
+    reason = f"cannot reach the Ray cluster at {nowhere} (connection refused)"
+
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["camera"] = camera.id
+    at.run()  # its dashboard: the state says why, the stored history is there
+    assert not at.exception
+    assert any(reason in w.value.replace("\\", "") for w in at.warning)
+    assert [m.label for m in at.metric][:2] == ["In", "Out"]
+
+    cameras = Cameras(settings_for_tests(tmp_path / "data", ray_address=nowhere))
+    [state] = cameras.states()  # the list: "connecting", with the reason, no alert fired
+    assert (state.status, state.reason) == ("connecting", str(RayUnavailable(
+        f"{reason}: check RAY_ADDRESS, and that the cluster runs")))
+    assert cameras.live_view(camera.id) is None
+    with pytest.raises(RayUnavailable, match="check RAY_ADDRESS"):
+        cameras.start(camera.id)
+    cameras.store.close()
+
+    at = AppTest.from_file(str(APP), default_timeout=60).run()  # an upload: not started
+    at.sidebar.selectbox(key="upload_model").set_value("motion").run()
+    upload(at, "crossing.mp4", crossing_mp4)
+    run_button(at).click().run()
+    assert not at.exception
+    assert any(f"Cannot start: {reason}" in e.value.replace("\\", "") for e in at.error)

@@ -18,6 +18,10 @@ Invariants:
 - Every call is safe from any thread; calls that wait on Ray have timeouts.
 - A camera meant to run whose worker is gone, waiting or failed is down: reading its
   state also fires its "camera down" rules (`camera_alerts.notice_down`), stored once.
+- When Ray cannot be reached (a wrong RAY_ADDRESS, a cluster down), states and live
+  views still answer from the store: a camera meant to run is "connecting" with the
+  reason, and no "camera down" rule fires (it may well run; this server cannot see
+  it). Start, stop and remove raise `RayUnavailable` (one line).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from workers.camera_actor import CameraWorker
 from workers.camera_alerts import notice_down
 from workers.camera_config import CameraConfig
 from workers.camera_state import CameraState
-from workers.cluster import connect
+from workers.cluster import RayUnavailable, connect
 from workers.settings import WorkerSettings
 from workers.stream_source import StreamError, open_stream, redact_url
 
@@ -170,8 +174,12 @@ class Cameras:
         from ray.exceptions import GetTimeoutError, RayError
 
         pending = {}
+        unreachable = None  # why the worker tier cannot be reached, if it cannot
         for record in records:
-            actor = self._actor(record.id) if record.desired == "running" else None
+            try:
+                actor = self._actor(record.id) if record.desired == "running" else None
+            except RayUnavailable as error:
+                unreachable, actor = str(error), None
             if actor is not None:
                 pending[record.id] = actor.state.remote()
         states = []
@@ -181,6 +189,9 @@ class Cameras:
                                record.counted_until or record.created, owner=record.owner)
             if record.desired != "running":
                 states.append(base)
+                continue
+            if unreachable is not None:  # it may well run: this server cannot see it
+                states.append(replace(base, status="connecting", reason=unreachable))
                 continue
             if record.id not in pending:
                 states.append(replace(base, reason=NOT_RUNNING))
@@ -204,7 +215,10 @@ class Cameras:
         from ray.exceptions import GetTimeoutError, RayError
 
         self._record(camera_id)
-        actor = self._actor(camera_id)
+        try:
+            actor = self._actor(camera_id)
+        except RayUnavailable:  # the state says why
+            return None
         if actor is None:
             return None
         try:

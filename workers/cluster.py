@@ -3,7 +3,10 @@ started once per process.
 
 Invariants: `connect` is idempotent and thread-safe (a Streamlit script thread may call
 it; the first call wins, later ones return at once); it never reads the environment
-(settings come in); a missing Ray is a `RayUnavailable` with one line saying what to do.
+(settings come in); a missing Ray, or a cluster that cannot be joined, is a
+`RayUnavailable` with one line saying what to do: nothing answering at the address is
+found at once by a TCP probe (Ray would retry for ever), a refused token after Ray's
+20 s, and a failed join is answered from memory for `RETRY_AFTER_S`.
 Joining a cluster, the process sends the Ray token this machine has (see
 `_use_the_clusters_token`).
 
@@ -15,15 +18,21 @@ ends after every rerun, would kill the cluster a moment later.
 
 from __future__ import annotations
 
+import socket
 import threading
+import time
 
 from workers.settings import WorkerSettings
 
-__all__ = ["SLOT_RESOURCE", "RayUnavailable", "connect"]
+__all__ = ["PROBE_TIMEOUT_S", "RETRY_AFTER_S", "SLOT_RESOURCE", "RayUnavailable", "connect"]
 
 SLOT_RESOURCE = "heatmap_upload_slot"  # one per upload analysed at once (embedded Ray)
 
+PROBE_TIMEOUT_S = 3.0  # to see whether anything answers at RAY_ADDRESS
+RETRY_AFTER_S = 30.0  # a failed join is not tried again sooner
+
 _lock = threading.Lock()
+_failures: dict[str, tuple[float, str]] = {}  # address: (when, why), guarded by _lock
 
 
 class RayUnavailable(RuntimeError):
@@ -41,19 +50,50 @@ def connect(settings: WorkerSettings) -> None:
     with _lock:
         if ray.is_initialized():
             return
-        try:
-            if settings.ray_address:
-                _use_the_clusters_token()
-                ray.init(address=settings.ray_address, namespace=settings.namespace,
-                         log_to_driver=False)
-            else:
-                _start_local(settings)
-        except ConnectionError:
-            raise RayUnavailable(
-                f"cannot join the Ray cluster at {settings.ray_address}: it did not answer, "
-                "or refused this server's token; check RAY_ADDRESS, and give this server "
-                "the cluster's token (the file ~/.ray/auth_token of the head node, or "
-                "RAY_AUTH_TOKEN)") from None
+        if settings.ray_address:
+            _join(settings.ray_address, settings.namespace)
+        else:
+            _start_local(settings)
+
+
+def _join(address: str, namespace: str) -> None:
+    """ray.init(address=...), or RayUnavailable at once when nothing answers there (Ray
+    itself would retry for ever) or when it failed less than RETRY_AFTER_S ago (pages
+    that refresh by themselves do not each wait for it again)."""
+    import ray
+
+    failed = _failures.get(address)
+    if failed is not None and time.monotonic() - failed[0] < RETRY_AFTER_S:
+        raise RayUnavailable(failed[1])
+    try:
+        _answers(address)
+        _use_the_clusters_token()
+        ray.init(address=address, namespace=namespace, log_to_driver=False)
+    except RayUnavailable as error:
+        _failures[address] = (time.monotonic(), str(error))
+        raise
+    except ConnectionError:
+        message = (f"cannot join the Ray cluster at {address}: it did not answer, or "
+                   "refused this server's token; check RAY_ADDRESS, and give this server "
+                   "the cluster's token (the file ~/.ray/auth_token of the head node, or "
+                   "RAY_AUTH_TOKEN)")
+        _failures[address] = (time.monotonic(), message)
+        raise RayUnavailable(message) from None
+    _failures.pop(address, None)
+
+
+def _answers(address: str) -> None:
+    """RayUnavailable unless something accepts a connection at the address's host and
+    port ("host:port" or "ray://host:port"; other forms, such as "auto", are Ray's)."""
+    host, colon, port = address.split("://", 1)[-1].rpartition(":")
+    if not colon or not host or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), PROBE_TIMEOUT_S).close()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise RayUnavailable(f"cannot reach the Ray cluster at {address} ({reason.lower()}): "
+                             "check RAY_ADDRESS, and that the cluster runs") from None
 
 
 def _use_the_clusters_token() -> None:

@@ -60,8 +60,8 @@ def _states() -> None:
     try:
         states = runtime.cameras().states(**allowed) if allowed is not None else []
     except Exception as error:  # the database or the cluster: say so, keep the page
-        st.error(f"The cameras cannot be read right now ({type(error).__name__}). Try again "
-                 "in a moment.")
+        st.error(f"The cameras cannot be read right now ({runtime.trouble(error)}). Try "
+                 "again in a moment.")
         return
     if not states:
         st.info("No camera yet: add one below. It keeps running on this server, with no "
@@ -195,8 +195,8 @@ def _add(settings: AnalysisSettings, transport: str) -> None:
         camera_id = cameras.add_camera(config, owner=viewer.id)
         cameras.start(camera_id)
     except Exception as error:  # the cluster or the database: the form stays filled in
-        _say("error", f"The camera could not be started ({type(error).__name__}): try again "
-                      "in a moment.")
+        _say("error", f"The camera could not be started ({runtime.trouble(error)}): try "
+                      "again in a moment.")
         return
     st.session_state[f"{KEY}_name"] = st.session_state[f"{KEY}_url"] = ""  # typed: cleared
     st.session_state.pop(_SNAPSHOT, None)
@@ -213,7 +213,8 @@ def _act(action: str, camera_id: str, name: str) -> None:
             return
         getattr(cameras, action)(camera_id)
     except Exception as error:
-        _say("error", f"Could not {action} {plain(name)} ({type(error).__name__}): try again.")
+        _say("error", f"Could not {action} {plain(name)} ({runtime.trouble(error)}): try "
+                      "again.")
         return
     done = {"start": "Starting", "stop": "Stopped", "remove": "Removed"}[action]
     _say("success", f"{done} **{plain(name)}**.")
