@@ -40,8 +40,8 @@ from workers.upload_request import UploadRequest, UploadStatus
 __all__ = ["LOST", "RESTARTS", "SLOT_RESOURCE", "Uploads"]
 
 RESTARTS = 2
-LOST = (f"the worker analysing it was lost {RESTARTS + 1} times (its process or machine "
-        "stopped); press Run again")
+LOST = ("the worker analysing it was lost and could not be started again (its process "
+        "or machine stopped, or the cluster was restarted); press Run again")
 _PREFIX = "upload-"
 _ID = re.compile(r"^[0-9a-f]{16}$")
 _CALL_TIMEOUT_S = 5.0
